@@ -37,7 +37,7 @@ export function useDynamoDB(): TestDynamoDB {
   return handle;
 }
 
-export function localClient(endpoint: string, credentials = LOCAL_CREDENTIALS): DynamoDBClient {
+export function localClient(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_CREDENTIALS): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials });
 }
 

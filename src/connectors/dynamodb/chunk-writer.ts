@@ -1,0 +1,36 @@
+/**
+ * What writing one chunk to DynamoDB looks like from the outside, whichever API does it.
+ */
+import {
+  BatchWriteItemCommand, TransactWriteItemsCommand, type BatchWriteItemCommandInput, type BatchWriteItemCommandOutput,
+  type DynamoDBClient, type TransactWriteItemsCommandInput, type TransactWriteItemsCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import type { WriteRequest } from './chunks.js';
+
+/** The two DynamoDB calls the connector writes with; a seam for fault-injection tests. */
+export interface DynamoDBWriteApi {
+  batchWrite(input: BatchWriteItemCommandInput): Promise<BatchWriteItemCommandOutput>;
+  transactWrite(input: TransactWriteItemsCommandInput): Promise<TransactWriteItemsCommandOutput>;
+}
+
+export function writeApiOf(client: DynamoDBClient): DynamoDBWriteApi {
+  return {
+    batchWrite: (input) => client.send(new BatchWriteItemCommand(input)),
+    transactWrite: (input) => client.send(new TransactWriteItemsCommand(input)),
+  };
+}
+
+export interface ChunkOutcome {
+  /** Requests DynamoDB acknowledged. */
+  readonly written: readonly WriteRequest[];
+  /** Requests a condition expression suppressed (transactional mode). */
+  readonly conditionFailed: readonly WriteRequest[];
+  /** Requests given up on; `failure` says why. */
+  readonly failed: readonly WriteRequest[];
+  readonly failure?: string;
+  readonly retries: number;
+}
+
+export interface ChunkWriter {
+  write(chunk: readonly WriteRequest[]): Promise<ChunkOutcome>;
+}

@@ -1,0 +1,33 @@
+/**
+ * The DynamoDB client of one worker: credentials, endpoint, connection pool and the SDK's own
+ * retries for transient errors, all set explicitly because SDK defaults change between versions.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBOutputConfig } from './config.js';
+
+/** Attempts per call the SDK makes on throttling, 5xx and network errors before the connector sees the error. */
+export const SDK_MAX_ATTEMPTS = 5;
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export function createDynamoDBClient(config: DynamoDBOutputConfig): DynamoDBClient {
+  const agent = { keepAlive: true, maxSockets: config.max_concurrent_requests };
+  return new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoint_url ? { endpoint: config.endpoint_url } : {}),
+    // Without static keys the SDK's default chain applies: environment, shared files and
+    // profiles, web identity (IRSA), container and instance roles.
+    ...(config.aws_access_key_id && config.aws_secret_access_key
+      ? { credentials: { accessKeyId: config.aws_access_key_id, secretAccessKey: config.aws_secret_access_key } }
+      : {}),
+    retryMode: 'standard',
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    // One socket per permitted in-flight request; the SDK's default pool (50) would queue requests silently.
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      httpAgent: agent,
+      httpsAgent: agent,
+    },
+  });
+}

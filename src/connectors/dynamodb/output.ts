@@ -1,0 +1,261 @@
+/**
+ * The DynamoDB output connector as a library: `openDynamoDBOutput` validates the configuration,
+ * checks the table's key schema, starts the workers, and returns an object whose `writeStep`
+ * makes the table reflect one step's change set.
+ */
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { DynaviewError } from '../../errors.js';
+import type { IndexSpec, TypeCatalog, Update, ViewSpec } from '../../schema.js';
+import type { DynamoDBWriteApi } from './chunk-writer.js';
+import { createDynamoDBClient } from './client.js';
+import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
+import { compileRowEncoder, type RowEncoder } from './encode.js';
+import { checkTableKeySchema } from './key-schema.js';
+import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
+import { buildPartition, type PartitionSetup } from './partition.js';
+import { emptyStepReport, type SkipReason, type StepReport } from './partition-writer.js';
+import { InProcessPartition, routeByKey, ThreadPartition, type Partition } from './worker-pool.js';
+
+export interface DynamoDBOutputOptions {
+  /** Connector name, used in metrics labels, logs and errors. */
+  name: string;
+  /** The connector configuration, as in the `dynamodb_output` transport's `config`. */
+  config: unknown;
+  view: ViewSpec;
+  /** The view's unique index; its columns must be the table's key. */
+  index: IndexSpec;
+  /** User-defined struct types referenced by column types. */
+  types?: TypeCatalog;
+  /** A prom-client registry to register the metrics in, to share one across connectors. */
+  registry?: Registry;
+  /** A pino logger; by default logs go to stderr at the level of DYNAVIEW_LOG_LEVEL (default `info`). */
+  logger?: Logger;
+  /**
+   * Wraps the DynamoDB write calls, for instrumentation or fault injection. Only with `threads: 1`,
+   * since a function cannot be handed to worker threads.
+   */
+  interceptWrites?: (api: DynamoDBWriteApi) => DynamoDBWriteApi;
+}
+
+export interface StepResult {
+  /** 1 for the first step written by this connector. */
+  step: number;
+  puts: number;
+  deletes: number;
+  /** DynamoDB item size of what was written. */
+  bytes: number;
+  /** Records not written, by reason; each has an entry in `errors`. */
+  skipped: Record<SkipReason, number>;
+  /** Items given up on after retries or a non-retriable error. */
+  failed: number;
+  retries: number;
+  /** Non-fatal problems of this step (at most 100 per code; the counts above are exact). */
+  errors: DynaviewError[];
+  durationMs: number;
+}
+
+/** A step some of whose writes could not be made; `result` says what was written and what not. */
+export class StepWriteError extends DynaviewError {
+  constructor(readonly result: StepResult, failures: readonly DynaviewError[]) {
+    super('DYNAMODB_WRITE_FAILED', failures.map((f) => f.message).join('\n'), {
+      context: failures[0]?.context ?? {},
+    });
+  }
+}
+
+export interface DynamoDBOutput {
+  readonly name: string;
+  /** The validated configuration with defaults filled in and secrets masked. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /**
+   * Writes one step's change set and resolves when all of it is in DynamoDB. Steps are written one
+   * after the other: a step starts only when the previous one has completed. Rejects with a
+   * StepWriteError if some writes failed; everything else of the step is written regardless.
+   */
+  writeStep(changes: Iterable<Update>): Promise<StepResult>;
+  metrics(): MetricsSnapshot;
+  /** Prometheus text exposition of the registry holding this connector's metrics. */
+  metricsText(): Promise<string>;
+  /** Waits for in-flight writes, then stops the workers and releases connections. */
+  close(): Promise<void>;
+}
+
+export async function openDynamoDBOutput(options: DynamoDBOutputOptions): Promise<DynamoDBOutput> {
+  const config = parseDynamoDBOutputConfig(options.config, options.name);
+  const types = options.types ?? {};
+  if (options.interceptWrites && config.threads > 1) {
+    throw new DynaviewError('CONFIG_INVALID',
+      `connector ${options.name}: interceptWrites needs threads: 1 (got ${config.threads})`, { context: { connector: options.name } });
+  }
+  const encoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types });
+  const describeClient = createDynamoDBClient(config);
+  let keyRoles;
+  try {
+    keyRoles = await checkTableKeySchema(describeClient, {
+      connector: options.name, table: config.table, region: config.region, index: options.index.name,
+      view: options.view.name, encoder, ...(config.endpoint_url ? { endpoint: config.endpoint_url } : {}),
+    });
+  } finally {
+    describeClient.destroy();
+  }
+  const setup: PartitionSetup = { connector: options.name, config, view: options.view, index: options.index, types, keyRoles };
+  const metrics = new ConnectorMetrics(options.name, options.registry);
+  const logger = (options.logger ?? defaultLogger()).child({ connector: options.name });
+  const keyEncoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types, keyRoles });
+  return new Output(options.name, config, setup, metrics, logger, keyEncoder, options.interceptWrites);
+}
+
+function defaultLogger(): Logger {
+  return pino({ name: 'dynaview', level: process.env['DYNAVIEW_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+}
+
+const THROUGHPUT_LOG_INTERVAL_MS = 60_000;
+
+class Output implements DynamoDBOutput {
+  readonly settings: Readonly<Record<string, unknown>>;
+  private readonly partitions: Partition[];
+  private tail: Promise<unknown> = Promise.resolve();
+  private steps = 0;
+  private closing: Promise<void> | undefined;
+  private throughput = { since: performance.now(), records: 0, bytes: 0, retries: 0, steps: 0 };
+
+  constructor(
+    readonly name: string,
+    private readonly config: DynamoDBOutputConfig,
+    setup: PartitionSetup,
+    private readonly meters: ConnectorMetrics,
+    private readonly logger: Logger,
+    private readonly keyEncoder: RowEncoder,
+    interceptWrites: DynamoDBOutputOptions['interceptWrites'],
+  ) {
+    this.settings = redactConfig(config);
+    if (config.threads === 1) {
+      const { writer, client } = buildPartition(setup, meters, interceptWrites ? { wrapApi: interceptWrites } : {});
+      this.partitions = [new InProcessPartition(writer, client)];
+    } else {
+      this.partitions = Array.from({ length: config.threads }, (_, i) => new ThreadPartition(setup, meters, i));
+    }
+  }
+
+  writeStep(changes: Iterable<Update>): Promise<StepResult> {
+    if (this.closing) return Promise.reject(new DynaviewError('CONNECTOR_CLOSED', `connector ${this.name} is closed`));
+    let updates: Update[];
+    try {
+      updates = validateChanges(changes, this.name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.steps += 1;
+    const step = this.steps;
+    const run = this.tail.then(() => this.write(step, updates));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  metrics(): MetricsSnapshot {
+    return this.meters.snapshot();
+  }
+
+  metricsText(): Promise<string> {
+    return this.meters.text();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.tail;
+      await Promise.all(this.partitions.map((p) => p.close()));
+    })();
+    return this.closing;
+  }
+
+  private async write(step: number, updates: Update[]): Promise<StepResult> {
+    const started = performance.now();
+    const shares = this.partitions.length === 1 ? [updates] : routeByKey(updates, this.keyEncoder, this.partitions.length);
+    const reports = await Promise.all(this.partitions.map((p, i) => (shares[i]!.length > 0 ? p.writeStep(shares[i]!, step) : emptyStepReport())));
+    const report = mergeReports(reports);
+    this.meters.count('steps', 1);
+    const result: StepResult = {
+      step,
+      puts: report.puts,
+      deletes: report.deletes,
+      bytes: report.bytes,
+      skipped: report.skipped,
+      failed: report.failed,
+      retries: report.retries,
+      errors: report.errors.map((e) => DynaviewError.fromJSON(e)),
+      durationMs: performance.now() - started,
+    };
+    this.logStep(result);
+    if (report.failures.length > 0) throw new StepWriteError(result, report.failures.map((e) => DynaviewError.fromJSON(e)));
+    return result;
+  }
+
+  private logStep(result: StepResult): void {
+    for (const [reason, count] of Object.entries(result.skipped)) {
+      if (count === 0) continue;
+      const example = result.errors.find((e) => reasonOf(e.code) === reason);
+      this.logger.warn({ step: result.step, reason, count }, `${count} record(s) skipped (${reason}); first: ${example?.message ?? 'n/a'}`);
+    }
+    if (result.failed > 0) this.logger.error({ step: result.step, failed: result.failed }, `${result.failed} item(s) could not be written`);
+
+    const t = this.throughput;
+    t.records += result.puts + result.deletes;
+    t.bytes += result.bytes;
+    t.retries += result.retries;
+    t.steps += 1;
+    const elapsedMs = performance.now() - t.since;
+    if (elapsedMs >= THROUGHPUT_LOG_INTERVAL_MS) {
+      const seconds = elapsedMs / 1000;
+      this.logger.info(
+        `dynamodb throughput: ${(t.records / seconds).toFixed(0)} rows/sec, ${(t.bytes / seconds).toFixed(0)} bytes/sec, `
+          + `avg ${(t.retries / t.steps).toFixed(2)} retries/step (${t.steps} steps over ${seconds.toFixed(1)}s)`,
+      );
+      this.throughput = { since: performance.now(), records: 0, bytes: 0, retries: 0, steps: 0 };
+    }
+  }
+}
+
+const REASON_BY_CODE: Record<string, SkipReason> = {
+  DYNAMODB_UNIQUENESS_VIOLATION: 'uniqueness_violation',
+  DYNAMODB_ITEM_TOO_LARGE: 'oversized',
+  DYNAMODB_INVALID_VALUE: 'invalid_value',
+  DYNAMODB_CONDITION_CHECK_FAILED: 'condition_check_failed',
+};
+
+function reasonOf(code: string): SkipReason | undefined {
+  return REASON_BY_CODE[code];
+}
+
+function validateChanges(changes: Iterable<Update>, connector: string): Update[] {
+  const updates = Array.isArray(changes) ? (changes as Update[]) : Array.from(changes);
+  updates.forEach((update, i) => {
+    const problem = typeof update !== 'object' || update === null
+      ? 'is not an object'
+      : typeof update.row !== 'object' || update.row === null || Array.isArray(update.row)
+        ? 'has no row object'
+        : !Number.isSafeInteger(update.weight)
+          ? `has weight ${String(update.weight)}, which is not an integer`
+          : undefined;
+    if (problem) {
+      throw new DynaviewError('INVALID_CHANGE', `connector ${connector}: change ${i} of the step ${problem}; nothing of this step was written`,
+        { context: { connector } });
+    }
+  });
+  return updates;
+}
+
+function mergeReports(reports: readonly StepReport[]): StepReport {
+  const total = emptyStepReport();
+  for (const r of reports) {
+    total.puts += r.puts;
+    total.deletes += r.deletes;
+    total.bytes += r.bytes;
+    total.failed += r.failed;
+    total.retries += r.retries;
+    for (const reason of Object.keys(total.skipped) as SkipReason[]) total.skipped[reason] += r.skipped[reason];
+    total.errors.push(...r.errors);
+    total.failures.push(...r.failures);
+  }
+  return total;
+}

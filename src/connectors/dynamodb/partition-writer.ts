@@ -1,0 +1,261 @@
+/**
+ * Writes one worker's share of a step: groups updates by key, turns each key's changes into a put
+ * or a delete, encodes and sizes the items, stages them into chunks and sends the chunks with at
+ * most `max_concurrent_requests` in flight. `writeStep` resolves when every write it started has
+ * finished (the step barrier).
+ */
+import { DynaviewError, InvalidValueError, type SerializedError } from '../../errors.js';
+import type { Update } from '../../schema.js';
+import { Semaphore } from '../../util/semaphore.js';
+import { jsonText } from '../../util/json-text.js';
+import { classifyKeyUpdates } from './changes.js';
+import { ChunkBuilder, type ChunkLimits, type WriteRequest } from './chunks.js';
+import type { ChunkOutcome, ChunkWriter } from './chunk-writer.js';
+import type { Item, RowEncoder } from './encode.js';
+import { itemSize, MAX_ITEM_SIZE_BYTES } from './item-size.js';
+import type { MetricsSink } from './metrics.js';
+
+export type SkipReason = 'uniqueness_violation' | 'oversized' | 'invalid_value' | 'condition_check_failed';
+
+/** What one worker did with its share of a step; plain data so it can cross thread boundaries. */
+export interface StepReport {
+  puts: number;
+  deletes: number;
+  bytes: number;
+  skipped: Record<SkipReason, number>;
+  failed: number;
+  retries: number;
+  /** Records skipped for a reason (capped at ERRORS_KEPT_PER_CODE per code; the counts are exact). */
+  errors: SerializedError[];
+  /** Writes given up on, one entry per failed chunk. */
+  failures: SerializedError[];
+}
+
+export const ERRORS_KEPT_PER_CODE = 100;
+const UPDATES_SHOWN_IN_VIOLATION = 10;
+const KEYS_SHOWN_IN_FAILURE = 5;
+
+export function emptyStepReport(): StepReport {
+  return {
+    puts: 0, deletes: 0, bytes: 0, failed: 0, retries: 0, errors: [], failures: [],
+    skipped: { uniqueness_violation: 0, oversized: 0, invalid_value: 0, condition_check_failed: 0 },
+  };
+}
+
+export interface PartitionWriterOptions {
+  connector: string;
+  view: string;
+  index: string;
+  table: string;
+  encoder: RowEncoder;
+  chunkWriter: ChunkWriter;
+  limits: ChunkLimits;
+  maxConcurrentRequests: number;
+  metrics: MetricsSink;
+}
+
+export class PartitionWriter {
+  private readonly slots: Semaphore;
+
+  constructor(private readonly options: PartitionWriterOptions) {
+    this.slots = new Semaphore(options.maxConcurrentRequests);
+  }
+
+  async writeStep(updates: readonly Update[]): Promise<StepReport> {
+    const step = new StepWrite(this.options, this.slots);
+    for (const [keyUpdates, key] of this.groupByKey(updates, step).values()) {
+      const request = step.requestFor(keyUpdates, key);
+      if (request) await step.stage(request);
+    }
+    return step.finish();
+  }
+
+  private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, [Update[], Item]> {
+    const { encoder } = this.options;
+    const groups = new Map<string, [Update[], Item]>();
+    for (const update of updates) {
+      if (update.weight === 0) continue;
+      let key: Item;
+      try {
+        key = encoder.encodeKey(update.row);
+      } catch (error) {
+        step.skip('invalid_value', this.recordError(error));
+        this.options.metrics.count('invalid_items_dropped', 1);
+        continue;
+      }
+      const keyId = encoder.keyIdentity(key);
+      const group = groups.get(keyId);
+      if (group) group[0].push(update);
+      else groups.set(keyId, [[update], key]);
+    }
+    return groups;
+  }
+
+  private recordError(error: unknown): SerializedError {
+    if (error instanceof DynaviewError) return { ...error.toJSON(), context: { ...error.context, connector: this.options.connector } };
+    throw error;
+  }
+}
+
+/** The state of one step in one worker. */
+class StepWrite {
+  private readonly report = emptyStepReport();
+  private readonly builder: ChunkBuilder;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly keptPerCode = new Map<string, number>();
+
+  constructor(private readonly options: PartitionWriterOptions, private readonly slots: Semaphore) {
+    this.builder = new ChunkBuilder(options.limits);
+  }
+
+  /** The write a key's updates call for, or undefined when there is nothing to write. */
+  requestFor(updates: readonly Update[], key: Item): WriteRequest | undefined {
+    const { encoder, metrics } = this.options;
+    const change = classifyKeyUpdates(updates);
+    switch (change.kind) {
+      case 'none':
+        return undefined;
+      case 'violation':
+        metrics.count('duplicate_keys_skipped', 1);
+        this.skip('uniqueness_violation', this.violationError(change.description, updates));
+        return undefined;
+      case 'delete':
+        return { kind: 'delete', keyId: encoder.keyIdentity(key), attributes: key, size: itemSize(key), row: change.row };
+      case 'insert':
+      case 'upsert': {
+        let item: Item;
+        try {
+          item = encoder.encodeItem(change.row);
+        } catch (error) {
+          if (!(error instanceof InvalidValueError)) throw error;
+          metrics.count('invalid_items_dropped', 1);
+          this.skip('invalid_value', { ...error.toJSON(), context: { ...error.context, connector: this.options.connector } });
+          return undefined;
+        }
+        const size = itemSize(item);
+        if (size > MAX_ITEM_SIZE_BYTES) {
+          metrics.count('oversized_items_dropped', 1);
+          this.skip('oversized', this.recordError('DYNAMODB_ITEM_TOO_LARGE',
+            `record exceeds DynamoDB's 400 KB item-size limit (${size} bytes > ${MAX_ITEM_SIZE_BYTES}); dropped`, change.row));
+          return undefined;
+        }
+        return { kind: 'put', keyId: encoder.keyIdentity(key), attributes: item, size, row: change.row };
+      }
+      default: {
+        const unreachable: never = change;
+        throw new Error(`unhandled change ${String(unreachable)}`);
+      }
+    }
+  }
+
+  async stage(request: WriteRequest): Promise<void> {
+    for (const chunk of this.builder.add(request)) await this.send(chunk);
+  }
+
+  skip(reason: SkipReason, error: SerializedError): void {
+    this.report.skipped[reason] += 1;
+    this.keep(this.report.errors, error);
+  }
+
+  async finish(): Promise<StepReport> {
+    const rest = this.builder.flush();
+    if (rest) await this.send(rest);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    return this.report;
+  }
+
+  /** Waits for a free request slot (backpressure), then sends the chunk without waiting for it. */
+  private async send(chunk: WriteRequest[]): Promise<void> {
+    const { metrics, chunkWriter } = this.options;
+    const waitStarted = performance.now();
+    await this.slots.acquire();
+    metrics.observe('semaphore_wait_microseconds', (performance.now() - waitStarted) * 1000);
+    metrics.count('write_chunks', 1);
+    metrics.shift('requests_in_flight', 1);
+    const write = chunkWriter.write(chunk)
+      .catch((error: unknown): ChunkOutcome => ({
+        written: [], conditionFailed: [], failed: chunk, retries: 0, failure: `unexpected error: ${String(error)}`,
+      }))
+      .then((outcome) => this.record(outcome))
+      .finally(() => {
+        metrics.shift('requests_in_flight', -1);
+        this.slots.release();
+        this.inFlight.delete(write);
+      });
+    this.inFlight.add(write);
+  }
+
+  private record(outcome: ChunkOutcome): void {
+    const { metrics } = this.options;
+    let puts = 0;
+    let bytes = 0;
+    for (const request of outcome.written) {
+      if (request.kind === 'put') puts += 1;
+      bytes += request.size;
+    }
+    const deletes = outcome.written.length - puts;
+    this.report.puts += puts;
+    this.report.deletes += deletes;
+    this.report.bytes += bytes;
+    this.report.retries += outcome.retries;
+    metrics.count('records_written', outcome.written.length);
+    metrics.count('puts_written', puts);
+    metrics.count('deletes_written', deletes);
+    metrics.count('bytes_written', bytes);
+    for (const request of outcome.conditionFailed) {
+      metrics.count('condition_check_failures', 1);
+      this.skip('condition_check_failed', this.recordError('DYNAMODB_CONDITION_CHECK_FAILED',
+        `${request.kind} suppressed: its condition expression is false for the item in the table`, request.row));
+    }
+    if (outcome.failed.length > 0) {
+      metrics.count('failed_items', outcome.failed.length);
+      this.report.failed += outcome.failed.length;
+      this.report.failures.push(this.failureError(outcome.failed, outcome.failure ?? 'unknown reason'));
+    }
+  }
+
+  private recordError(code: string, what: string, row: Update['row']): SerializedError {
+    const { connector, view, index, encoder } = this.options;
+    const key = encoder.describeKey(row);
+    return {
+      code,
+      message: `connector ${connector}, view ${view}: ${what}; record key ${key}`,
+      retriable: false,
+      context: { connector, view, index, key },
+    };
+  }
+
+  private violationError(description: string, updates: readonly Update[]): SerializedError {
+    const { connector, view, index, encoder } = this.options;
+    const key = encoder.describeKey(updates[0]!.row);
+    const shown = updates.slice(0, UPDATES_SHOWN_IN_VIOLATION)
+      .map((u) => `    ${jsonText(u.row)}: ${u.weight > 0 ? '+' : ''}${u.weight}`);
+    if (updates.length > UPDATES_SHOWN_IN_VIOLATION) shown.push('    ...');
+    return {
+      code: 'DYNAMODB_UNIQUENESS_VIOLATION',
+      message: `connector ${connector}: index ${index} of view ${view} is not unique for key ${key} (${description}); `
+        + `the key was skipped. Its updates in this step:\n${shown.join('\n')}`,
+      retriable: false,
+      context: { connector, view, index, key },
+    };
+  }
+
+  private failureError(failed: readonly WriteRequest[], reason: string): SerializedError {
+    const { connector, view, table, encoder } = this.options;
+    const keys = failed.slice(0, KEYS_SHOWN_IN_FAILURE).map((r) => encoder.describeKey(r.row));
+    const more = failed.length > KEYS_SHOWN_IN_FAILURE ? `, ... (${failed.length - KEYS_SHOWN_IN_FAILURE} more)` : '';
+    return {
+      code: 'DYNAMODB_WRITE_FAILED',
+      message: `connector ${connector}: ${failed.length} item(s) of view ${view} were not written to table ${table}: ${reason}; keys ${keys.join(', ')}${more}`,
+      retriable: false,
+      context: { connector, view, table, ...(keys[0] === undefined ? {} : { key: keys[0] }) },
+    };
+  }
+
+  private keep(list: SerializedError[], error: SerializedError): void {
+    const kept = this.keptPerCode.get(error.code) ?? 0;
+    if (kept >= ERRORS_KEPT_PER_CODE) return;
+    this.keptPerCode.set(error.code, kept + 1);
+    list.push(error);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Assembles one worker's writer from plain, transferable settings, so the same code runs in the
+ * calling thread (threads = 1) and inside worker threads.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IndexSpec, TypeCatalog, ViewSpec } from '../../schema.js';
+import { BatchChunkWriter } from './batch-writer.js';
+import type { ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
+import { writeApiOf } from './chunk-writer.js';
+import { createDynamoDBClient } from './client.js';
+import type { DynamoDBOutputConfig } from './config.js';
+import { compileRowEncoder, type RowEncoder } from './encode.js';
+import { MAX_BATCH_WRITE_BYTES, MAX_TRANSACTION_BYTES } from './item-size.js';
+import type { KeyRoles } from './key-schema.js';
+import type { MetricsSink } from './metrics.js';
+import { PartitionWriter } from './partition-writer.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import { TransactChunkWriter } from './transact-writer.js';
+
+export interface PartitionSetup {
+  connector: string;
+  config: DynamoDBOutputConfig;
+  view: ViewSpec;
+  index: IndexSpec;
+  types: TypeCatalog;
+  keyRoles: KeyRoles;
+}
+
+export interface PartitionParts {
+  writer: PartitionWriter;
+  client: DynamoDBClient;
+}
+
+/** Overrides for tests: a fault-injecting API in front of the client, a retry policy that does not sleep. */
+export interface PartitionOverrides {
+  wrapApi?: (api: DynamoDBWriteApi) => DynamoDBWriteApi;
+  retry?: RetryPolicy;
+}
+
+export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, overrides: PartitionOverrides = {}): PartitionParts {
+  const { config, connector, view, index, types, keyRoles } = setup;
+  const encoder = compileRowEncoder({ connector, view, index, types, keyRoles });
+  const client = createDynamoDBClient(config);
+  const baseApi = writeApiOf(client);
+  const api = overrides.wrapApi ? overrides.wrapApi(baseApi) : baseApi;
+  const retry = overrides.retry ?? defaultRetryPolicy(config.max_retries);
+  const transactional = config.write_mode === 'transactional';
+  const chunkWriter: ChunkWriter = transactional
+    ? new TransactChunkWriter({
+      table: config.table, api, retry, metrics,
+      ...(config.put_condition_expression ? { putCondition: config.put_condition_expression } : {}),
+      ...(config.delete_condition_expression ? { deleteCondition: config.delete_condition_expression } : {}),
+    })
+    : new BatchChunkWriter({ table: config.table, api, retry, metrics, keyIdOf: (request) => keyIdOfRequest(encoder, request) });
+  const writer = new PartitionWriter({
+    connector, view: view.name, index: index.name, table: config.table, encoder, chunkWriter, metrics,
+    maxConcurrentRequests: config.max_concurrent_requests,
+    limits: {
+      maxRequests: config.batch_size,
+      flushBytes: config.max_buffer_size_bytes,
+      maxRequestBytes: transactional ? MAX_TRANSACTION_BYTES : MAX_BATCH_WRITE_BYTES,
+    },
+  });
+  return { writer, client };
+}
+
+function keyIdOfRequest(encoder: RowEncoder, request: { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } }): string {
+  const attributes = (request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}) as Parameters<RowEncoder['keyIdentity']>[0];
+  return encoder.keyIdentity(attributes);
+}

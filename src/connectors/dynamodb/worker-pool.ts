@@ -1,0 +1,131 @@
+/**
+ * The connector's `threads` workers. Each owns a disjoint set of keys (by a hash of the key, so a
+ * key always goes to the same worker), its own DynamoDB client, buffer and request slots. With one
+ * thread the writer runs in the calling thread, which spares copying every row to a worker.
+ */
+import { Worker } from 'node:worker_threads';
+import { DynaviewError } from '../../errors.js';
+import type { Update } from '../../schema.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RowEncoder } from './encode.js';
+import type { ConnectorMetrics } from './metrics.js';
+import type { PartitionWriter, StepReport } from './partition-writer.js';
+import type { PartitionSetup } from './partition.js';
+import type { FromWorker, MetricsBatch, ToWorker } from './worker-protocol.js';
+
+export interface Partition {
+  writeStep(updates: Update[], step: number): Promise<StepReport>;
+  close(): Promise<void>;
+}
+
+export class InProcessPartition implements Partition {
+  constructor(private readonly writer: PartitionWriter, private readonly client: DynamoDBClient) {}
+
+  writeStep(updates: Update[]): Promise<StepReport> {
+    return this.writer.writeStep(updates);
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
+
+interface Waiter {
+  resolve: (report: StepReport) => void;
+  reject: (error: Error) => void;
+}
+
+export class ThreadPartition implements Partition {
+  private readonly worker: Worker;
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly exited: Promise<void>;
+  private crash: DynaviewError | undefined;
+
+  constructor(setup: PartitionSetup, private readonly metrics: ConnectorMetrics, ordinal: number) {
+    this.worker = new Worker(new URL('./worker-thread.js', import.meta.url), { workerData: setup });
+    this.worker.on('message', (message: FromWorker) => this.receive(message));
+    this.worker.on('error', (error) => {
+      this.crash = new DynaviewError('DYNAMODB_WORKER_CRASHED',
+        `connector ${setup.connector}: worker ${ordinal} stopped unexpectedly: ${error.message}`,
+        { context: { connector: setup.connector }, cause: error });
+      for (const waiter of this.waiters.values()) waiter.reject(this.crash);
+      this.waiters.clear();
+    });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  writeStep(updates: Update[], step: number): Promise<StepReport> {
+    if (this.crash) return Promise.reject(this.crash);
+    return new Promise((resolve, reject) => {
+      this.waiters.set(step, { resolve, reject });
+      this.post({ type: 'step', step, updates });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.crash) this.post({ type: 'close' });
+    await this.exited;
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'metrics':
+        applyMetrics(this.metrics, message.batch);
+        return;
+      case 'step-done':
+        this.settle(message.step)?.resolve(message.report);
+        return;
+      case 'step-failed':
+        this.settle(message.step)?.reject(DynaviewError.fromJSON(message.error));
+        return;
+      case 'closed':
+        return;
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unknown worker message ${String(unreachable)}`);
+      }
+    }
+  }
+
+  private settle(step: number): Waiter | undefined {
+    const waiter = this.waiters.get(step);
+    this.waiters.delete(step);
+    return waiter;
+  }
+}
+
+function applyMetrics(metrics: ConnectorMetrics, batch: MetricsBatch): void {
+  for (const [key, n] of Object.entries(batch.counters)) metrics.count(key as keyof MetricsBatch['counters'], n);
+  for (const [key, delta] of Object.entries(batch.gauges)) metrics.shift(key as keyof MetricsBatch['gauges'], delta);
+  for (const [key, values] of Object.entries(batch.observations)) {
+    for (const value of values) metrics.observe(key as keyof MetricsBatch['observations'], value);
+  }
+}
+
+/** Splits a step's updates by worker: a key always lands in the same worker, whatever step it is in. */
+export function routeByKey(updates: Iterable<Update>, encoder: RowEncoder, workers: number): Update[][] {
+  const shares: Update[][] = Array.from({ length: workers }, () => []);
+  for (const update of updates) {
+    let slot = 0;
+    try {
+      slot = fnv1a(encoder.keyIdentity(encoder.encodeKey(update.row))) % workers;
+    } catch {
+      // An invalid key is reported by the worker that gets it; any worker will do.
+    }
+    shares[slot]!.push(update);
+  }
+  return shares;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,21 @@
+/** Messages between the connector and its worker threads. */
+import type { SerializedError } from '../../errors.js';
+import type { Update } from '../../schema.js';
+import type { CounterKey, GaugeKey, HistogramKey } from './metrics.js';
+import type { StepReport } from './partition-writer.js';
+
+export type ToWorker =
+  | { type: 'step'; step: number; updates: Update[] }
+  | { type: 'close' };
+
+export interface MetricsBatch {
+  counters: Partial<Record<CounterKey, number>>;
+  gauges: Partial<Record<GaugeKey, number>>;
+  observations: Partial<Record<HistogramKey, number[]>>;
+}
+
+export type FromWorker =
+  | { type: 'metrics'; batch: MetricsBatch }
+  | { type: 'step-done'; step: number; report: StepReport }
+  | { type: 'step-failed'; step: number; error: SerializedError }
+  | { type: 'closed' };

@@ -1,0 +1,12 @@
+export { openDynamoDBOutput, StepWriteError } from './connectors/dynamodb/output.js';
+export type { DynamoDBOutput, DynamoDBOutputOptions, StepResult } from './connectors/dynamodb/output.js';
+export type { DynamoDBOutputConfig, WriteMode } from './connectors/dynamodb/config.js';
+export { DYNAMODB_OUTPUT_OPTIONS } from './connectors/dynamodb/config.js';
+export type { DynamoDBWriteApi } from './connectors/dynamodb/chunk-writer.js';
+export type { MetricsSnapshot } from './connectors/dynamodb/metrics.js';
+export type { SkipReason } from './connectors/dynamodb/partition-writer.js';
+export type { ColumnSpec, IndexSpec, Row, TypeCatalog, Update, ViewSpec } from './schema.js';
+export { ConfigError, DynaviewError, InvalidValueError, SchemaMismatchError, SqlTypeError, TableNotFoundError } from './errors.js';
+export type { ConfigProblem, ErrorContext, SerializedError } from './errors.js';
+export { startDynamoDBLocal } from './local/dynamodb-local.js';
+export type { DynamoDBLocal, DynamoDBLocalOptions } from './local/dynamodb-local.js';

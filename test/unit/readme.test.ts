@@ -1,0 +1,43 @@
+// The README's reference tables must list exactly what the code has.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DYNAMODB_OUTPUT_OPTIONS } from '../../src/connectors/dynamodb/config.js';
+import { COUNTERS, GAUGES, HISTOGRAMS } from '../../src/connectors/dynamodb/metrics.js';
+
+const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+function tableUnder(heading: string): string[][] {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `README has a "${heading}" section`);
+  const section = readme.slice(start + 1).split('\n## ')[0]!;
+  const lines = section.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+test('the README documents every connector option with its default, and no option that does not exist', () => {
+  const rows = tableUnder('Configuration');
+  const documented = new Map(rows.map(([name, , defaultText]) => [name!.replaceAll('`', ''), defaultText!.replaceAll('`', '')]));
+  assert.deepEqual([...documented.keys()].sort(), DYNAMODB_OUTPUT_OPTIONS.map((o) => o.name).sort());
+  for (const option of DYNAMODB_OUTPUT_OPTIONS) {
+    const expected = option.required ? 'required' : option.default;
+    assert.equal(documented.get(option.name), expected, option.name);
+  }
+});
+
+test('the README lists every metric with its type, and no metric that does not exist', () => {
+  const rows = tableUnder('Metrics');
+  const documented = Object.fromEntries(rows.map(([name, type]) => [name!.replaceAll('`', ''), type]));
+  const actual = {
+    ...Object.fromEntries(Object.values(COUNTERS).map((m) => [m.name, 'counter'])),
+    ...Object.fromEntries(Object.values(GAUGES).map((m) => [m.name, 'gauge'])),
+    ...Object.fromEntries(Object.values(HISTOGRAMS).map((m) => [m.name, 'histogram'])),
+  };
+  assert.deepEqual(documented, actual);
+});

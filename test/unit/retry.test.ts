@@ -1,0 +1,208 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BatchWriteItemCommandInput, TransactWriteItemsCommandInput, WriteRequest as DynamoWriteRequest } from '@aws-sdk/client-dynamodb';
+import { backoffDelayMs, isTransientError, type RetryPolicy } from '../../src/connectors/dynamodb/retry.js';
+import { BatchChunkWriter } from '../../src/connectors/dynamodb/batch-writer.js';
+import { judgeCancellation, TransactChunkWriter } from '../../src/connectors/dynamodb/transact-writer.js';
+import type { DynamoDBWriteApi } from '../../src/connectors/dynamodb/chunk-writer.js';
+import type { WriteRequest } from '../../src/connectors/dynamodb/chunks.js';
+import type { CounterKey, MetricsSink } from '../../src/connectors/dynamodb/metrics.js';
+
+class CountingMetrics implements MetricsSink {
+  readonly counts = new Map<CounterKey, number>();
+  count(key: CounterKey, n: number): void { this.counts.set(key, (this.counts.get(key) ?? 0) + n); }
+  observe(): void {}
+  shift(): void {}
+  get(key: CounterKey): number { return this.counts.get(key) ?? 0; }
+}
+
+function noWait(maxRetries: number | null): RetryPolicy & { waits: number[] } {
+  const waits: number[] = [];
+  return { maxRetries, waits, wait: async (attempt) => { waits.push(attempt); } };
+}
+
+function puts(n: number): WriteRequest[] {
+  return Array.from({ length: n }, (_, i) => ({
+    kind: 'put' as const, keyId: `k${i}`, attributes: { id: { S: `k${i}` } }, size: 10, row: { id: `k${i}` },
+  }));
+}
+
+const keyIdOf = (u: DynamoWriteRequest): string => u.PutRequest?.Item?.['id']?.S ?? u.DeleteRequest?.Key?.['id']?.S ?? '';
+
+function awsError(name: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${name} happened`), { name, ...extra });
+}
+
+test('backoff waits a uniform random time up to 50 ms × 2^attempt, capped at 12.8 s', () => {
+  assert.equal(backoffDelayMs(1, () => 1), 100);
+  assert.equal(backoffDelayMs(3, () => 1), 400);
+  assert.equal(backoffDelayMs(20, () => 1), 12_800);
+  assert.equal(backoffDelayMs(5, () => 0), 0);
+  assert.equal(backoffDelayMs(2, () => 0.5), 100);
+});
+
+test('throttling, 5xx and network errors are transient; validation and credentials are not', () => {
+  assert.ok(isTransientError(awsError('ProvisionedThroughputExceededException')));
+  assert.ok(isTransientError(awsError('ThrottlingException')));
+  assert.ok(isTransientError(awsError('Whatever', { $metadata: { httpStatusCode: 503 } })));
+  assert.ok(isTransientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })));
+  assert.ok(!isTransientError(awsError('ValidationException', { $metadata: { httpStatusCode: 400 } })));
+  assert.ok(!isTransientError(awsError('ResourceNotFoundException')));
+  assert.ok(!isTransientError(awsError('UnrecognizedClientException')));
+});
+
+test('batch mode resends only the unprocessed items until DynamoDB takes them', async () => {
+  const sent: number[] = [];
+  let calls = 0;
+  const api: DynamoDBWriteApi = {
+    async batchWrite(input: BatchWriteItemCommandInput) {
+      const requests = input.RequestItems!['t']!;
+      sent.push(requests.length);
+      calls += 1;
+      // The first two calls leave their last two items unprocessed.
+      const unprocessed: Record<string, DynamoWriteRequest[]> = calls <= 2 ? { t: requests.slice(-2) } : {};
+      return { UnprocessedItems: unprocessed, $metadata: {} };
+    },
+    transactWrite: () => { throw new Error('unused'); },
+  };
+  const metrics = new CountingMetrics();
+  const retry = noWait(10);
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry, metrics, keyIdOf }).write(puts(5));
+  assert.deepEqual(sent, [5, 2, 2]);
+  assert.equal(outcome.written.length, 5);
+  assert.equal(outcome.failed.length, 0);
+  assert.equal(outcome.retries, 2);
+  assert.deepEqual(retry.waits, [1, 2]);
+  assert.equal(metrics.get('throttled_items'), 4);
+  assert.equal(metrics.get('retries'), 2);
+  assert.equal(metrics.get('write_requests'), 3);
+});
+
+test('batch mode gives up after max_retries resends and reports the items still unprocessed as failed', async () => {
+  const api: DynamoDBWriteApi = {
+    async batchWrite(input) { return { UnprocessedItems: { t: input.RequestItems!['t']!.slice(0, 1) }, $metadata: {} }; },
+    transactWrite: () => { throw new Error('unused'); },
+  };
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(3), metrics: new CountingMetrics(), keyIdOf }).write(puts(4));
+  assert.equal(outcome.retries, 3);
+  assert.deepEqual(outcome.failed.map((r) => r.keyId), ['k0']);
+  assert.deepEqual(outcome.written.map((r) => r.keyId), ['k1', 'k2', 'k3']);
+  assert.match(outcome.failure ?? '', /unprocessed \(throttled\) after 3 retries/);
+});
+
+test('batch mode fails a chunk at once on a non-retriable error, and retries a transient one', async () => {
+  let calls = 0;
+  const flaky: DynamoDBWriteApi = {
+    async batchWrite() {
+      calls += 1;
+      if (calls === 1) throw awsError('InternalServerError', { $metadata: { httpStatusCode: 500 } });
+      return { UnprocessedItems: {}, $metadata: {} };
+    },
+    transactWrite: () => { throw new Error('unused'); },
+  };
+  const ok = await new BatchChunkWriter({ table: 't', api: flaky, retry: noWait(10), metrics: new CountingMetrics(), keyIdOf }).write(puts(2));
+  assert.equal(ok.written.length, 2);
+  assert.equal(ok.retries, 1);
+
+  const invalid: DynamoDBWriteApi = {
+    async batchWrite() { throw awsError('ValidationException', { $metadata: { httpStatusCode: 400 } }); },
+    transactWrite: () => { throw new Error('unused'); },
+  };
+  const failed = await new BatchChunkWriter({ table: 't', api: invalid, retry: noWait(10), metrics: new CountingMetrics(), keyIdOf }).write(puts(2));
+  assert.equal(failed.failed.length, 2);
+  assert.equal(failed.retries, 0);
+  assert.match(failed.failure ?? '', /ValidationException/);
+});
+
+test('max_retries null keeps resending until everything is written', async () => {
+  let calls = 0;
+  const api: DynamoDBWriteApi = {
+    async batchWrite(input) {
+      calls += 1;
+      const unprocessed: Record<string, DynamoWriteRequest[]> = calls < 40 ? { t: input.RequestItems!['t']! } : {};
+      return { UnprocessedItems: unprocessed, $metadata: {} };
+    },
+    transactWrite: () => { throw new Error('unused'); },
+  };
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(null), metrics: new CountingMetrics(), keyIdOf }).write(puts(3));
+  assert.equal(outcome.written.length, 3);
+  assert.equal(outcome.retries, 39);
+});
+
+test('cancellation reasons decide: conditions drop items, conflicts retry, other codes fail the chunk', () => {
+  assert.deepEqual(judgeCancellation([{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }], 2), { kind: 'resubmit', conditionFailed: [1] });
+  assert.deepEqual(judgeCancellation([{ Code: 'TransactionConflict' }, { Code: 'ConditionalCheckFailed' }], 2), { kind: 'retry', conditionFailed: [1] });
+  assert.deepEqual(judgeCancellation([{ Code: 'ThrottlingError' }, { Code: 'None' }], 2), { kind: 'retry', conditionFailed: [] });
+  const fail = judgeCancellation([{ Code: 'None' }, { Code: 'ValidationError', Message: 'Type mismatch' }], 2);
+  assert.equal(fail?.kind, 'fail');
+  assert.match(fail?.kind === 'fail' ? fail.reasons : '', /item 1: ValidationError \(Type mismatch\)/);
+  assert.equal(judgeCancellation([{ Code: 'None' }], 2), undefined);
+});
+
+test('a transaction cancelled by a condition resubmits the rest at once with a new token, without a retry', async () => {
+  const tokens: string[] = [];
+  const sizes: number[] = [];
+  const api: DynamoDBWriteApi = {
+    batchWrite: () => { throw new Error('unused'); },
+    async transactWrite(input: TransactWriteItemsCommandInput) {
+      tokens.push(input.ClientRequestToken!);
+      sizes.push(input.TransactItems!.length);
+      if (sizes.length === 1) {
+        throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+      }
+      return { $metadata: {} };
+    },
+  };
+  const metrics = new CountingMetrics();
+  const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(10), metrics, putCondition: 'attribute_not_exists(id)' }).write(puts(3));
+  assert.deepEqual(sizes, [3, 2]);
+  assert.notEqual(tokens[0], tokens[1]);
+  assert.deepEqual(outcome.conditionFailed.map((r) => r.keyId), ['k1']);
+  assert.deepEqual(outcome.written.map((r) => r.keyId), ['k0', 'k2']);
+  assert.equal(outcome.retries, 0);
+  assert.equal(metrics.get('transact_write_failures'), 0);
+});
+
+test('a conflicted transaction is retried with backoff and the same token', async () => {
+  const tokens: string[] = [];
+  const api: DynamoDBWriteApi = {
+    batchWrite: () => { throw new Error('unused'); },
+    async transactWrite(input) {
+      tokens.push(input.ClientRequestToken!);
+      if (tokens.length < 3) throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
+      return { $metadata: {} };
+    },
+  };
+  const metrics = new CountingMetrics();
+  const retry = noWait(10);
+  const outcome = await new TransactChunkWriter({ table: 't', api, retry, metrics }).write(puts(2));
+  assert.equal(outcome.written.length, 2);
+  assert.equal(outcome.retries, 2);
+  assert.equal(new Set(tokens).size, 1);
+  assert.equal(metrics.get('transact_write_failures'), 2);
+});
+
+test('a transaction cancelled for another reason fails the whole chunk', async () => {
+  const api: DynamoDBWriteApi = {
+    batchWrite: () => { throw new Error('unused'); },
+    async transactWrite() {
+      throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError', Message: 'bad' }] });
+    },
+  };
+  const metrics = new CountingMetrics();
+  const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(10), metrics }).write(puts(2));
+  assert.equal(outcome.failed.length, 2);
+  assert.equal(outcome.written.length, 0);
+  assert.match(outcome.failure ?? '', /ValidationError/);
+  assert.equal(metrics.get('transact_write_failures'), 1);
+});
+
+test('a transaction that keeps failing gives up after max_retries', async () => {
+  const api: DynamoDBWriteApi = {
+    batchWrite: () => { throw new Error('unused'); },
+    async transactWrite() { throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'ThrottlingError' }] }); },
+  };
+  const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(2), metrics: new CountingMetrics() }).write(puts(1));
+  assert.equal(outcome.failed.length, 1);
+  assert.equal(outcome.retries, 2);
+});
