@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BatchWriteItemCommandInput, WriteRequest as DynamoWriteRequest } from '@aws-sdk/client-dynamodb';
+import { pino } from 'pino';
 import { openDynamoDBOutput, StepWriteError, type DynamoDBOutputOptions, type DynamoDBWriteApi, type Update } from '../../src/index.js';
 import { createTable, localConnection, scanAll, useDynamoDB } from '../support/dynamodb.js';
 import { sortedRows } from '../support/items.js';
@@ -393,4 +394,70 @@ test('metrics use Feldera\'s names, labelled with the connector name', async () 
   } finally {
     await out.close();
   }
+});
+
+test('transactional mode: a transaction never exceeds DynamoDB\'s 4 MB of items, whatever max_buffer_size_bytes allows', async () => {
+  const table = await compositeTable();
+  const probe = concurrencyProbe();
+  const out = await open(table, { write_mode: 'transactional', max_buffer_size_bytes: 100_000_000 }, { interceptWrites: probe.wrap });
+  try {
+    // 12 items of about 400,000 bytes: 4.8 MB in all, so they need two transactions.
+    const result = await out.writeStep(Array.from({ length: 12 }, (_, i) => ins(i, 'k', 'x'.repeat(400_000))));
+    assert.equal(result.puts, 12);
+    assert.equal(result.failed, 0);
+    assert.equal(probe.calls(), 2);
+    assert.equal((await scanAll(ddb.client, table)).length, 12);
+  } finally {
+    await out.close();
+  }
+});
+
+test('secrets never appear in logs, settings, metrics or errors', async () => {
+  const table = await compositeTable();
+  const secret = 'SuperSecretValue12345';
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line); } });
+  const out = await openDynamoDBOutput({
+    name: 'v1_ddb', view, index, logger,
+    config: { ...localConnection(ddb.endpoint), table, aws_secret_access_key: secret, max_retries: 0 },
+    interceptWrites: (api) => ({
+      ...api,
+      batchWrite: async (input) => ({ $metadata: {}, UnprocessedItems: input.RequestItems }),
+    }),
+  });
+  try {
+    const error = await out.writeStep([ins(1, 'a', 'x'), ins(1, 'a', 'y'), ins(2, 'b', 'z')]).catch((e: unknown) => e);
+    assert.ok(error instanceof StepWriteError);
+    assert.equal(out.settings['aws_secret_access_key'], '***');
+    const everything = [
+      ...lines, JSON.stringify(out.settings), await out.metricsText(), error.message, JSON.stringify(error),
+      ...error.result.errors.map((e) => `${e.message} ${JSON.stringify(e)}`),
+    ].join('\n');
+    assert.match(lines.join('\n'), /uniqueness_violation/, 'the skipped record was logged');
+    assert.match(lines.join('\n'), /could not be written/, 'the failure was logged');
+    assert.ok(!everything.includes(secret));
+  } finally {
+    await out.close();
+  }
+});
+
+test('credentials DynamoDB rejects give an error that says so without printing them', async () => {
+  const table = await compositeTable();
+  await assert.rejects(
+    open(table, { aws_access_key_id: 'not-a-valid-key', aws_secret_access_key: 'TopSecret987' }),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'DYNAMODB_CREDENTIALS_REJECTED');
+      assert.match(error.message, /DynamoDB rejected the credentials/);
+      assert.ok(!error.message.includes('TopSecret987') && !error.message.includes('not-a-valid-key'));
+      return true;
+    },
+  );
+});
+
+test('an unreachable endpoint gives an error naming it', async () => {
+  await assert.rejects(open('any_table', { endpoint_url: 'http://127.0.0.1:9' }), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'DYNAMODB_UNREACHABLE');
+    assert.match(error.message, /cannot reach DynamoDB in region us-east-1 at http:\/\/127\.0\.0\.1:9/);
+    return true;
+  });
 });

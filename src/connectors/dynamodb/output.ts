@@ -14,7 +14,7 @@ import { compileRowEncoder, type RowEncoder } from './encode.js';
 import { checkTableKeySchema } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
-import { emptyStepReport, type SkipReason, type StepReport } from './partition-writer.js';
+import { emptyStepReport, type SkipReason, type StepCounts, type StepReport } from './partition-writer.js';
 import { InProcessPartition, routeByKey, ThreadPartition, type Partition } from './worker-pool.js';
 
 export interface DynamoDBOutputOptions {
@@ -38,18 +38,9 @@ export interface DynamoDBOutputOptions {
   interceptWrites?: (api: DynamoDBWriteApi) => DynamoDBWriteApi;
 }
 
-export interface StepResult {
+export interface StepResult extends StepCounts {
   /** 1 for the first step written by this connector. */
   step: number;
-  puts: number;
-  deletes: number;
-  /** DynamoDB item size of what was written. */
-  bytes: number;
-  /** Records not written, by reason; each has an entry in `errors`. */
-  skipped: Record<SkipReason, number>;
-  /** Items given up on after retries or a non-retriable error. */
-  failed: number;
-  retries: number;
   /** Non-fatal problems of this step (at most 100 per code; the counts above are exact). */
   errors: DynaviewError[];
   durationMs: number;

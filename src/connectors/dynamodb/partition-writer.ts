@@ -17,14 +17,21 @@ import type { MetricsSink } from './metrics.js';
 
 export type SkipReason = 'uniqueness_violation' | 'oversized' | 'invalid_value' | 'condition_check_failed';
 
-/** What one worker did with its share of a step; plain data so it can cross thread boundaries. */
-export interface StepReport {
+/** How many writes of a step were made, skipped and given up on. */
+export interface StepCounts {
   puts: number;
   deletes: number;
+  /** DynamoDB item size of what was written. */
   bytes: number;
+  /** Records not written, by reason; each has an entry in the step's errors. */
   skipped: Record<SkipReason, number>;
+  /** Items given up on after retries or a non-retriable error. */
   failed: number;
   retries: number;
+}
+
+/** What one worker did with its share of a step; plain data so it can cross thread boundaries. */
+export interface StepReport extends StepCounts {
   /** Records skipped for a reason (capped at ERRORS_KEPT_PER_CODE per code; the counts are exact). */
   errors: SerializedError[];
   /** Writes given up on, one entry per failed chunk. */
