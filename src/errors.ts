@@ -102,3 +102,22 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+export interface SourceLocation {
+  file?: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * A problem in a SQL program, reported at its position as `file:line:col: message`. Codes:
+ * SQL_SYNTAX_ERROR (cannot be parsed), SQL_NOT_SUPPORTED (valid SQL that dynaview does not run
+ * yet), SQL_INVALID (parses, but names an unknown table, column, type, ... or mixes types).
+ */
+export class SqlError extends DynaviewError {
+  constructor(code: 'SQL_SYNTAX_ERROR' | 'SQL_NOT_SUPPORTED' | 'SQL_INVALID', message: string, at: SourceLocation, context: ErrorContext = {}) {
+    super(code, `${at.file ?? '<program>'}:${at.line}:${at.col}: ${message}`, {
+      context: { ...context, ...(at.file === undefined ? {} : { file: at.file }), line: at.line, col: at.col },
+    });
+  }
+}

@@ -11,7 +11,7 @@ import type { DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
 import { compileRowEncoder, type RowEncoder } from './encode.js';
-import { checkTableKeySchema } from './key-schema.js';
+import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
 import { emptyStepReport, type SkipReason, type StepCounts, type StepReport } from './partition-writer.js';
@@ -72,23 +72,37 @@ export interface DynamoDBOutput {
   close(): Promise<void>;
 }
 
-export async function openDynamoDBOutput(options: DynamoDBOutputOptions): Promise<DynamoDBOutput> {
+/** What `checkDynamoDBOutput` established: the validated configuration and the table's key roles. */
+export interface CheckedOutput {
+  config: DynamoDBOutputConfig;
+  keyRoles: KeyRoles;
+}
+
+/**
+ * Everything `openDynamoDBOutput` checks before the first write, without starting anything:
+ * the configuration, the index, and the table's key schema (one DescribeTable call).
+ */
+export async function checkDynamoDBOutput(options: Pick<DynamoDBOutputOptions, 'name' | 'config' | 'view' | 'index' | 'types'>): Promise<CheckedOutput> {
   const config = parseDynamoDBOutputConfig(options.config, options.name);
+  const encoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types: options.types ?? {} });
+  const client = createDynamoDBClient(config);
+  try {
+    const keyRoles = await checkTableKeySchema(client, {
+      connector: options.name, table: config.table, region: config.region, index: options.index.name,
+      view: options.view.name, encoder, ...(config.endpoint_url ? { endpoint: config.endpoint_url } : {}),
+    });
+    return { config, keyRoles };
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function openDynamoDBOutput(options: DynamoDBOutputOptions): Promise<DynamoDBOutput> {
+  const { config, keyRoles } = await checkDynamoDBOutput(options);
   const types = options.types ?? {};
   if (options.interceptWrites && config.threads > 1) {
     throw new DynaviewError('CONFIG_INVALID',
       `connector ${options.name}: interceptWrites needs threads: 1 (got ${config.threads})`, { context: { connector: options.name } });
-  }
-  const encoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types });
-  const describeClient = createDynamoDBClient(config);
-  let keyRoles;
-  try {
-    keyRoles = await checkTableKeySchema(describeClient, {
-      connector: options.name, table: config.table, region: config.region, index: options.index.name,
-      view: options.view.name, encoder, ...(config.endpoint_url ? { endpoint: config.endpoint_url } : {}),
-    });
-  } finally {
-    describeClient.destroy();
   }
   const setup: PartitionSetup = { connector: options.name, config, view: options.view, index: options.index, types, keyRoles };
   const metrics = new ConnectorMetrics(options.name, options.registry);

@@ -1,0 +1,107 @@
+/**
+ * What a running pipeline shows: a live line on a terminal, periodic structured log lines
+ * otherwise, a final summary, and the JSON served at /status. Nothing here includes secrets:
+ * connector settings are the redacted ones.
+ */
+import type { Logger } from 'pino';
+import type { Pipeline } from '../pipeline/controller.js';
+import type { OutputRunner } from '../pipeline/output-runner.js';
+
+const TERMINAL_REFRESH_MS = 250;
+const LOG_INTERVAL_MS = 5_000;
+
+export class Progress {
+  private timer: NodeJS.Timeout | null = null;
+  private lastWritten = 0;
+  private lastAt = Date.now();
+  private rate = 0;
+  private readonly terminal: boolean;
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly runners: readonly OutputRunner[],
+    private readonly logger: Logger,
+    private readonly err: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.terminal = Boolean(err.isTTY);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.terminal ? TERMINAL_REFRESH_MS : LOG_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.terminal) this.err.write('\r\x1b[K');
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const written = this.written();
+    const seconds = (now - this.lastAt) / 1000;
+    if (seconds > 0) this.rate = (written - this.lastWritten) / seconds;
+    this.lastWritten = written;
+    this.lastAt = now;
+    if (this.terminal) {
+      this.err.write(`\r\x1b[K${this.line()}`);
+    } else {
+      this.logger.info({ progress: this.status() }, this.line());
+    }
+  }
+
+  private written(): number {
+    return this.runners.reduce((n, r) => n + r.output.metrics().records_written, 0);
+  }
+
+  /** One line: steps, input rows, rows written per connector, rate, retries and drops. */
+  line(): string {
+    const stats = this.pipeline.stats;
+    const input = Object.values(stats.inputRows).reduce((a, b) => a + b, 0);
+    const outputs = this.runners.map((r) => {
+      const m = r.output.metrics();
+      return `${r.endpoint.name} ${m.records_written} written`;
+    });
+    const totals = this.runners.map((r) => r.output.metrics());
+    const retries = totals.reduce((n, m) => n + m.retries, 0);
+    const dropped = totals.reduce((n, m) => n + m.oversized_items_dropped + m.invalid_items_dropped + m.duplicate_keys_skipped + m.failed_items, 0);
+    return `step ${stats.steps} | input ${input} rows | ${outputs.join(' | ')} | ${Math.round(this.rate)} rows/s | retries ${retries} | dropped ${dropped}`;
+  }
+
+  summary(): string {
+    const stats = this.pipeline.stats;
+    const seconds = (Date.now() - stats.startedAt) / 1000;
+    const input = Object.entries(stats.inputRows).map(([name, rows]) => `${name} ${rows} rows`).join(', ') || 'no input';
+    const lines = [
+      `done in ${seconds.toFixed(1)}s: ${stats.steps} step${stats.steps === 1 ? '' : 's'}; input: ${input}`
+        + `${stats.inputErrors > 0 ? `; ${stats.inputErrors} bad input record(s) skipped` : ''}`,
+    ];
+    for (const runner of this.runners) {
+      const m = runner.output.metrics();
+      const skipped = m.duplicate_keys_skipped + m.oversized_items_dropped + m.invalid_items_dropped + m.condition_check_failures;
+      lines.push(`  ${runner.endpoint.name} -> DynamoDB table ${runner.endpoint.config.table}: ${m.records_written} written `
+        + `(${m.puts_written} puts, ${m.deletes_written} deletes), ${m.retries} retries, ${skipped} skipped, ${m.failed_items} failed`);
+    }
+    return lines.join('\n');
+  }
+
+  status(): unknown {
+    const stats = this.pipeline.stats;
+    return {
+      uptime_seconds: (Date.now() - stats.startedAt) / 1000,
+      steps: stats.steps,
+      input_rows: stats.inputRows,
+      input_errors: stats.inputErrors,
+      stalled_seconds: stats.stalledMs / 1000,
+      rows_per_second: this.rate,
+      outputs: Object.fromEntries(this.runners.map((r) => [r.endpoint.name, {
+        view: r.endpoint.view.name,
+        index: r.endpoint.index.name,
+        settings: r.output.settings,
+        queued_records: r.queuedRecords,
+        metrics: r.output.metrics(),
+      }])),
+    };
+  }
+}

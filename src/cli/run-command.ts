@@ -1,0 +1,164 @@
+/**
+ * `dynaview run program.sql`: loads the program, opens its output connectors (against an embedded
+ * DynamoDB Local with --local), runs it until the inputs are exhausted or a signal arrives, and
+ * reports what was written.
+ */
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { DynaviewError } from '../errors.js';
+import { openDynamoDBOutput, type DynamoDBOutput } from '../connectors/dynamodb/output.js';
+import { columnSpec } from '../engine/catalog.js';
+import { LOCAL_CREDENTIALS, startDynamoDBLocal, type DynamoDBLocal } from '../local/dynamodb-local.js';
+import { Pipeline } from '../pipeline/controller.js';
+import type { OutputEndpoint } from '../pipeline/endpoints.js';
+import { ensureTable, scanTable } from '../pipeline/local-tables.js';
+import { OutputRunner } from '../pipeline/output-runner.js';
+import { loadProgram } from '../pipeline/program.js';
+import { ProgramInvalid, RunFailed } from './outcome.js';
+import { Progress } from './progress.js';
+import { renderItems } from './render-table.js';
+import { startStatusServer } from './status-server.js';
+
+export interface RunOptions {
+  file: string;
+  local: boolean;
+  localDir?: string;
+  metricsPort?: number;
+  logger: Logger;
+  out: NodeJS.WriteStream;
+}
+
+export async function runCommand(options: RunOptions): Promise<void> {
+  const { logger } = options;
+  const program = await loadProgram(options.file);
+  if (program.problems.length > 0) throw new ProgramInvalid(program.problems);
+
+  let local: DynamoDBLocal | undefined;
+  let endpoints = program.endpoints.outputs;
+  const outputs: DynamoDBOutput[] = [];
+  let server: Server | undefined;
+  let removeSignalHandlers = (): void => {};
+  try {
+    if (options.local) {
+      local = await startDynamoDBLocal({ sharedDb: true, ...(options.localDir ? { dbPath: options.localDir } : {}) });
+      logger.info({ endpoint: local.endpoint, dataDir: options.localDir ?? 'in memory' }, 'DynamoDB Local started');
+      endpoints = await pointAtLocal(endpoints, local, logger);
+    }
+    const registry = new Registry();
+    for (const endpoint of endpoints) {
+      outputs.push(await openOutput(endpoint, registry, logger));
+    }
+    const runners = endpoints.map((endpoint, i) => new OutputRunner(endpoint, outputs[i]!, logger));
+    const pipeline = new Pipeline(program.catalog, program.endpoints, runners, logger);
+    const progress = new Progress(pipeline, runners, logger);
+
+    if (options.metricsPort !== undefined) {
+      server = await startStatusServer(options.metricsPort, registry, () => progress.status());
+      logger.info(`metrics at http://127.0.0.1:${options.metricsPort}/metrics, status at /status`);
+    }
+    removeSignalHandlers = onSignals(() => {
+      logger.warn('stopping: finishing the current step and writing what is queued (signal again to abort)');
+      pipeline.stop();
+    }, () => {
+      local?.kill();
+      process.exit(130);
+    });
+
+    progress.start();
+    try {
+      await pipeline.run();
+    } finally {
+      progress.stop();
+    }
+    options.out.write(`${progress.summary()}\n`);
+    if (local) await printTables(endpoints, local, options.out);
+    const failed = runners.reduce((n, r) => n + r.failedItems, 0);
+    if (failed > 0) {
+      throw new RunFailed(new DynaviewError('DYNAMODB_WRITE_FAILED', `${failed} item(s) could not be written to DynamoDB; see the errors above`));
+    }
+  } catch (error) {
+    if (error instanceof ProgramInvalid || error instanceof RunFailed) throw error;
+    throw RunFailed.from(error);
+  } finally {
+    removeSignalHandlers();
+    await Promise.all(outputs.map((o) => o.close()));
+    server?.close();
+    await local?.stop();
+  }
+}
+
+async function openOutput(endpoint: OutputEndpoint, registry: Registry, logger: Logger): Promise<DynamoDBOutput> {
+  try {
+    return await openDynamoDBOutput({
+      name: endpoint.name,
+      config: endpoint.config,
+      view: { name: endpoint.view.name, columns: endpoint.view.columns.map(columnSpec) },
+      index: { name: endpoint.index.name, columns: endpoint.index.columns },
+      registry,
+      logger,
+    });
+  } catch (error) {
+    throw RunFailed.from(error);
+  }
+}
+
+/** Every DynamoDB output goes to the embedded DynamoDB Local, with its tables created when missing. */
+async function pointAtLocal(endpoints: readonly OutputEndpoint[], local: DynamoDBLocal, logger: Logger): Promise<OutputEndpoint[]> {
+  const client = localClient(local);
+  try {
+    const pointed: OutputEndpoint[] = [];
+    for (const endpoint of endpoints) {
+      const moved: OutputEndpoint = {
+        ...endpoint,
+        config: {
+          ...endpoint.config,
+          endpoint_url: local.endpoint,
+          aws_access_key_id: LOCAL_CREDENTIALS.accessKeyId,
+          aws_secret_access_key: LOCAL_CREDENTIALS.secretAccessKey,
+        },
+      };
+      if (await ensureTable(client, moved)) logger.info({ table: moved.config.table }, `created table ${moved.config.table} in DynamoDB Local`);
+      pointed.push(moved);
+    }
+    return pointed;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function printTables(endpoints: readonly OutputEndpoint[], local: DynamoDBLocal, out: NodeJS.WriteStream): Promise<void> {
+  const client = localClient(local);
+  try {
+    const shown = new Set<string>();
+    for (const endpoint of endpoints) {
+      if (shown.has(endpoint.config.table)) continue;
+      shown.add(endpoint.config.table);
+      const items = await scanTable(client, endpoint.config.table);
+      out.write(`\nDynamoDB table ${endpoint.config.table} (${items.length} item${items.length === 1 ? '' : 's'}):\n`);
+      out.write(`${renderItems(items, endpoint.index.columns)}\n`);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+function localClient(local: DynamoDBLocal): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+}
+
+function onSignals(first: () => void, second: () => void): () => void {
+  let received = 0;
+  const handler = (): void => {
+    received += 1;
+    if (received === 1) first();
+    else second();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

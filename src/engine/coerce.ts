@@ -1,0 +1,393 @@
+/**
+ * Parsed JSON input -> the engine's runtime values (`value.ts`), with the rules of Feldera's JSON
+ * input format: numbers as JSON numbers (DECIMAL and floats also as strings), temporal values in
+ * the text forms `temporal.ts` reads, binary as an array of bytes, ROW fields and table columns
+ * matched by name like SQL identifiers, missing fields NULL.
+ *
+ * Problems are thrown as cheap `CoerceProblem`s that collect their nested path (`[3]`, `.street`)
+ * on the way out and become one DynaviewError naming the whole path at the top.
+ */
+import { DynaviewError } from '../errors.js';
+import { integerDigitCount, normalizeDecimal, roundDecimal } from '../sql/numbers.js';
+import { formatSqlType } from '../sql/parse-type.js';
+import type { IntegerName, SqlField, SqlType } from '../sql/sql-type.js';
+import { normalizeDate, normalizeTime, normalizeTimestamp } from '../sql/temporal.js';
+import { JsonNumberText } from '../util/lossless-json.js';
+import type { Tuple, Value } from './value.js';
+
+export const INPUT_INVALID_VALUE = 'INPUT_INVALID_VALUE';
+
+/**
+ * Converts one JSON value (as `parseJsonLossless` or JSON.parse produce it) to the runtime value
+ * of `type`. `path` names the value in messages, e.g. `address.street`. JSON null is SQL NULL;
+ * whether NULL is allowed is the caller's business (see `coerceRow`). Throws a DynaviewError with
+ * code INPUT_INVALID_VALUE.
+ */
+export function coerceValue(type: SqlType, json: unknown, path: string): Value {
+  try {
+    return json === null ? null : coerceNonNull(type, json);
+  } catch (error) {
+    throw asInputError(error, path);
+  }
+}
+
+/**
+ * A JSON object -> a row with every one of the table's `columns`: keys match names
+ * case-insensitively unless the name has upper-case letters (it was quoted in SQL), an exact match
+ * wins, other keys are ignored, missing columns are NULL (an error for NOT NULL columns).
+ */
+export function coerceRow(columns: readonly SqlField[], json: unknown): Tuple {
+  try {
+    return coerceFields(columns, json);
+  } catch (error) {
+    throw asInputError(error, '');
+  }
+}
+
+class CoerceProblem {
+  path = '';
+  constructor(
+    readonly reason: string,
+    /** The type of the value the problem is about; undefined for a whole record. */
+    readonly type: SqlType | undefined,
+  ) {}
+}
+
+function asInputError(error: unknown, path: string): unknown {
+  if (!(error instanceof CoerceProblem)) return error;
+  const field = joinPath(path, error.path);
+  const column = /^[^.[]*/.exec(field)?.[0] ?? field;
+  const what = field === '' ? 'record' : `column "${field}"${error.type === undefined ? '' : ` (${formatSqlType(error.type)})`}`;
+  return new DynaviewError(INPUT_INVALID_VALUE, `${what}: ${error.reason}`, {
+    context: field === '' ? {} : { column, ...(field === column ? {} : { field }) },
+  });
+}
+
+function joinPath(prefix: string, inner: string): string {
+  if (prefix === '') return inner.startsWith('.') ? inner.slice(1) : inner;
+  return prefix + inner;
+}
+
+function withSegment<T>(segment: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof CoerceProblem) error.path = segment + error.path;
+    throw error;
+  }
+}
+
+function coerceNonNull(type: SqlType, json: unknown): Value {
+  switch (type.kind) {
+    case 'boolean':
+      if (typeof json !== 'boolean') throw wrongType('true or false', json, type);
+      return json;
+    case 'integer':
+      return coerceInteger(type.name, type.unsigned, json, type);
+    case 'decimal':
+      return coerceDecimal(type.precision, type.scale, json, type);
+    case 'real':
+      return Math.fround(coerceFloat(json, type));
+    case 'double':
+      return coerceFloat(json, type);
+    case 'varchar':
+      return fitLength(expectString(json, type), type.length, false);
+    case 'char':
+      return fitLength(expectString(json, type), type.length, true);
+    case 'time':
+      return temporal(normalizeTime, json, type);
+    case 'date':
+      return temporal(normalizeDate, json, type);
+    case 'timestamp':
+      return temporal(normalizeTimestamp, json, type);
+    case 'uuid':
+      return coerceUuid(json, type);
+    case 'varbinary':
+      return coerceBytes(json, type.length, false, type);
+    case 'binary':
+      return coerceBytes(json, type.length, true, type);
+    case 'variant':
+      return coerceVariant(json);
+    case 'array':
+      return coerceArray(type.element, type.elementNullable, json, type);
+    case 'map':
+      return coerceMap(type, json);
+    case 'row':
+      if (!isJsonObject(json)) throw wrongType('a JSON object', json, type);
+      return coerceFields(type.fields, json);
+    case 'user':
+      throw new Error(`internal error: user type ${type.name} was not resolved before reading input`);
+    default:
+      return unreachable(type);
+  }
+}
+
+function unreachable(type: never): never {
+  throw new Error(`internal error: unexpected SQL type ${JSON.stringify(type)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+const INTEGER_BITS: Readonly<Record<IntegerName, number>> = { TINYINT: 8, SMALLINT: 16, INT: 32, BIGINT: 64 };
+
+/** Inclusive bounds of an integer type. */
+export function integerBounds(name: IntegerName, unsigned: boolean): { min: bigint; max: bigint } {
+  const bits = BigInt(INTEGER_BITS[name]);
+  return unsigned ? { min: 0n, max: (1n << bits) - 1n } : { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n };
+}
+
+function coerceInteger(name: IntegerName, unsigned: boolean, json: unknown, type: SqlType): number | bigint {
+  let value: bigint;
+  if (typeof json === 'bigint') value = json;
+  else if (typeof json === 'number' && Number.isInteger(json)) value = BigInt(json);
+  else throw wrongType('an integer', json, type);
+  const { min, max } = integerBounds(name, unsigned);
+  if (value < min || value > max) throw new CoerceProblem(`${value} is out of range (${min} to ${max})`, type);
+  return name === 'BIGINT' ? value : Number(value);
+}
+
+function coerceDecimal(precision: number, scale: number, json: unknown, type: SqlType): string {
+  let canonical: string;
+  try {
+    if (typeof json === 'number' || typeof json === 'bigint' || typeof json === 'string') canonical = normalizeDecimal(json);
+    else if (json instanceof JsonNumberText) canonical = normalizeDecimal(json.text);
+    else throw wrongType('a number or a numeric string', json, type);
+  } catch (error) {
+    if (error instanceof CoerceProblem) throw error;
+    throw wrongType('a number or a numeric string', json, type);
+  }
+  const rounded = roundDecimal(canonical, scale);
+  if (integerDigitCount(rounded) > precision - scale) {
+    throw new CoerceProblem(`${rounded} has more than the ${precision - scale} digits before the point that ${formatSqlType(type)} allows`, type);
+  }
+  return rounded;
+}
+
+const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL_FLOATS: Readonly<Record<string, number>> = {
+  nan: Number.NaN, '+nan': Number.NaN, '-nan': Number.NaN,
+  inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity,
+  '-inf': -Infinity, '-infinity': -Infinity,
+};
+
+function coerceFloat(json: unknown, type: SqlType): number {
+  if (typeof json === 'number') return json;
+  if (typeof json === 'bigint') return Number(json);
+  if (json instanceof JsonNumberText) return Number(json.text);
+  if (typeof json === 'string') {
+    const text = json.trim();
+    if (FLOAT_TEXT.test(text)) return Number(text);
+    const special = SPECIAL_FLOATS[text.toLowerCase()];
+    if (special !== undefined) return special;
+  }
+  throw wrongType('a number or a numeric string', json, type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings, temporal values, UUID, binary
+
+function expectString(json: unknown, type: SqlType): string {
+  if (typeof json !== 'string') throw wrongType('a string', json, type);
+  return json;
+}
+
+/** SQL assignment rules: longer values are cut to the declared length, CHAR is padded with spaces. */
+function fitLength(text: string, length: number | null, pad: boolean): string {
+  if (length === null) return text;
+  const codePoints = [...text];
+  if (codePoints.length > length) return codePoints.slice(0, length).join('');
+  return pad ? text + ' '.repeat(length - codePoints.length) : text;
+}
+
+function temporal(normalize: (text: string) => string, json: unknown, type: SqlType): string {
+  const text = expectString(json, type);
+  try {
+    return normalize(text);
+  } catch (error) {
+    throw new CoerceProblem(`${preview(json)} is not a valid ${formatSqlType(type)}: ${error instanceof Error ? error.message : String(error)}`, type);
+  }
+}
+
+// Hyphenated, 32 digits, braced and urn forms, as the uuid crate's parser reads them.
+const UUID_TEXT = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
+
+function coerceUuid(json: unknown, type: SqlType): string {
+  const text = expectString(json, type).trim();
+  const match = UUID_TEXT.exec(text);
+  const braced = text.includes('{');
+  if (match === null || braced !== text.endsWith('}')) {
+    throw new CoerceProblem(`${preview(json)} is not a UUID (expected 8-4-4-4-12 hexadecimal digits)`, type);
+  }
+  return match.slice(1).join('-').toLowerCase();
+}
+
+function coerceBytes(json: unknown, length: number | null, fixed: boolean, type: SqlType): Uint8Array {
+  if (!Array.isArray(json)) throw wrongType('an array of byte values (0 to 255)', json, type);
+  const size = fixed && length !== null ? length : Math.min(json.length, length ?? json.length);
+  // BINARY(n) is zero-padded to n bytes, like a SQL cast.
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < Math.min(json.length, size); i++) {
+    const byte: unknown = json[i];
+    if (typeof byte !== 'number' || !Number.isInteger(byte) || byte < 0 || byte > 255) {
+      const problem = new CoerceProblem(`${preview(byte)} is not a byte value (0 to 255)`, type);
+      problem.path = `[${i}]`;
+      throw problem;
+    }
+    bytes[i] = byte;
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// VARIANT, ARRAY, MAP, ROW
+
+function coerceVariant(json: unknown): Value {
+  if (json === null || typeof json === 'boolean' || typeof json === 'number' || typeof json === 'string' || typeof json === 'bigint') return json;
+  if (json instanceof JsonNumberText) return Number(json.text);
+  if (Array.isArray(json)) return json.map((element: unknown, i) => withSegment(`[${i}]`, () => coerceVariant(element)));
+  if (isJsonObject(json)) {
+    const result: Record<string, Value> = {};
+    for (const [key, element] of Object.entries(json)) {
+      setEntry(result, key, withSegment(`[${JSON.stringify(key)}]`, () => coerceVariant(element)));
+    }
+    return result;
+  }
+  throw new CoerceProblem(`${preview(json)} is not a JSON value`, { kind: 'variant' });
+}
+
+function coerceArray(element: SqlType, elementNullable: boolean, json: unknown, type: SqlType): Value[] {
+  if (!Array.isArray(json)) throw wrongType('a JSON array', json, type);
+  return json.map((item: unknown, i) => withSegment(`[${i}]`, () => coerceNullable(element, elementNullable, item, 'ARRAY element')));
+}
+
+function coerceMap(type: Extract<SqlType, { kind: 'map' }>, json: unknown): Record<string, Value> {
+  if (!isJsonObject(json)) throw wrongType('a JSON object', json, type);
+  const result: Record<string, Value> = {};
+  for (const [key, value] of Object.entries(json)) {
+    withSegment(`[${JSON.stringify(key)}]`, () => {
+      setEntry(result, mapKeyText(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value'));
+    });
+  }
+  return result;
+}
+
+/** The text a MAP key is stored under: the canonical text of its value. */
+function mapKeyText(keyType: SqlType, key: string): string {
+  const invalidKey = (): CoerceProblem => new CoerceProblem(`the key ${JSON.stringify(key)} is not a valid ${formatSqlType(keyType)}`, keyType);
+  switch (keyType.kind) {
+    case 'varchar':
+    case 'char':
+    case 'time':
+    case 'date':
+    case 'timestamp':
+    case 'uuid':
+    case 'decimal':
+    case 'real':
+    case 'double':
+      return String(coerceNonNull(keyType, key));
+    case 'integer':
+      if (!/^\s*[+-]?\d+\s*$/.test(key)) throw invalidKey();
+      return String(coerceInteger(keyType.name, keyType.unsigned, BigInt(key.trim()), keyType));
+    case 'boolean':
+      if (key !== 'true' && key !== 'false') throw invalidKey();
+      return key;
+    case 'varbinary':
+    case 'binary':
+    case 'variant':
+    case 'array':
+    case 'map':
+    case 'row':
+    case 'user':
+      throw new CoerceProblem(`MAP keys of type ${formatSqlType(keyType)} cannot be read from JSON object keys`, keyType);
+    default:
+      return unreachable(keyType);
+  }
+}
+
+function coerceNullable(type: SqlType, nullable: boolean, json: unknown, what: string): Value {
+  if (json === null || json === undefined) {
+    if (nullable) return null;
+    throw new CoerceProblem(`NULL is not allowed: the ${what} is NOT NULL`, type);
+  }
+  return coerceNonNull(type, json);
+}
+
+interface FieldMatcher {
+  /** Field position by exact name. */
+  readonly exact: ReadonlyMap<string, number>;
+  /** Field position by lower-case name, for fields whose names are lower case (unquoted in SQL). */
+  readonly folded: ReadonlyMap<string, number>;
+}
+
+const matchers = new WeakMap<readonly SqlField[], FieldMatcher>();
+
+function matcherFor(fields: readonly SqlField[]): FieldMatcher {
+  let matcher = matchers.get(fields);
+  if (matcher === undefined) {
+    const exact = new Map<string, number>();
+    const folded = new Map<string, number>();
+    fields.forEach((field, i) => {
+      exact.set(field.name, i);
+      if (field.name === field.name.toLowerCase()) folded.set(field.name, i);
+    });
+    matcher = { exact, folded };
+    matchers.set(fields, matcher);
+  }
+  return matcher;
+}
+
+function coerceFields(fields: readonly SqlField[], json: unknown): Tuple {
+  if (!isJsonObject(json)) throw new CoerceProblem(`expected a JSON object, got ${preview(json)}`, undefined);
+  const { exact, folded } = matcherFor(fields);
+  const found: unknown[] = new Array<unknown>(fields.length);
+  const exactlyMatched: boolean[] = new Array<boolean>(fields.length).fill(false);
+  for (const key of Object.keys(json)) {
+    const exactIndex = exact.get(key);
+    if (exactIndex !== undefined) {
+      found[exactIndex] = json[key];
+      exactlyMatched[exactIndex] = true;
+      continue;
+    }
+    const foldedIndex = folded.get(key.toLowerCase());
+    if (foldedIndex !== undefined && !exactlyMatched[foldedIndex]) found[foldedIndex] = json[key];
+  }
+  const row: Record<string, Value> = {};
+  fields.forEach((field, i) => {
+    const value = withSegment(`.${field.name}`, () => {
+      const raw = found[i];
+      if (raw === undefined && !field.nullable) throw new CoerceProblem('is missing and NOT NULL', field.type);
+      return coerceNullable(field.type, field.nullable, raw ?? null, 'column');
+    });
+    setEntry(row, field.name, value);
+  });
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNumberText) && !(value instanceof Uint8Array);
+}
+
+// Assigning "__proto__" would set the prototype instead of adding an entry.
+function setEntry(target: Record<string, Value>, key: string, value: Value): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+function wrongType(expected: string, json: unknown, type: SqlType): CoerceProblem {
+  return new CoerceProblem(`expected ${expected}, got ${preview(json)}`, type);
+}
+
+const MAX_PREVIEW = 60;
+
+function preview(json: unknown): string {
+  let text: string;
+  if (json instanceof JsonNumberText) text = json.text;
+  else if (typeof json === 'bigint') text = json.toString();
+  else if (json === undefined) text = 'nothing';
+  else text = JSON.stringify(json, (_key, v: unknown) => (typeof v === 'bigint' || v instanceof JsonNumberText ? String(v instanceof JsonNumberText ? v.text : v) : v)) ?? String(json);
+  return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 3)}...` : text;
+}

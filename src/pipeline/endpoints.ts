@@ -1,0 +1,223 @@
+/**
+ * The `'connectors'` properties of tables and views: parsed, validated against the relation they
+ * belong to, and turned into input and output endpoint definitions. Every problem is reported at
+ * its line and column in the program.
+ */
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, DynaviewError, SqlError } from '../errors.js';
+import { parseDynamoDBOutputConfig, type DynamoDBOutputConfig } from '../connectors/dynamodb/config.js';
+import { compileRowEncoder } from '../connectors/dynamodb/encode.js';
+import { createInputConnector, type InputConnector } from '../connectors/inputs/input.js';
+import { columnSpec, type Catalog, type IndexDef, type RelationDef, type TableDef, type ViewDef } from '../engine/catalog.js';
+import type { Property } from '../sql/ast.js';
+import { PropertyJson, type JsonPath } from './property-json.js';
+
+export interface OutputBufferSettings {
+  enabled: boolean;
+  /** Flush when the oldest buffered change is this old; null means no time limit. */
+  maxTimeMillis: number | null;
+  maxRecords: number;
+}
+
+export interface InputEndpoint {
+  readonly name: string;
+  readonly table: TableDef;
+  readonly connector: InputConnector;
+}
+
+export interface OutputEndpoint {
+  readonly name: string;
+  readonly view: ViewDef;
+  readonly index: IndexDef;
+  readonly config: DynamoDBOutputConfig;
+  readonly buffer: OutputBufferSettings;
+  readonly maxQueuedRecords: number;
+}
+
+export interface Endpoints {
+  inputs: InputEndpoint[];
+  outputs: OutputEndpoint[];
+  problems: DynaviewError[];
+}
+
+const DEFAULT_MAX_QUEUED_RECORDS = 1_000_000;
+const DEFAULT_MAX_BUFFER_RECORDS = 10_000_000;
+
+const transportSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
+const formatSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
+const positiveInt = z.int().min(1);
+
+const inputSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  transport: transportSchema,
+  format: formatSchema.optional(),
+  max_batch_size: positiveInt.optional(),
+  max_queued_records: positiveInt.optional(),
+});
+
+const outputSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  transport: transportSchema,
+  format: formatSchema.optional(),
+  index: z.string().min(1).optional(),
+  enable_output_buffer: z.boolean().default(false),
+  max_output_buffer_time_millis: z.int().min(0).optional(),
+  max_output_buffer_size_records: positiveInt.default(DEFAULT_MAX_BUFFER_RECORDS),
+  max_queued_records: positiveInt.default(DEFAULT_MAX_QUEUED_RECORDS),
+});
+
+export function compileEndpoints(catalog: Catalog, source: string, file: string | undefined): Endpoints {
+  const endpoints: Endpoints = { inputs: [], outputs: [], problems: [] };
+  for (const relation of catalog.relations.values()) {
+    const properties = relation.statement.properties;
+    for (const property of properties) {
+      if (property.key.toLowerCase() !== 'connectors') {
+        endpoints.problems.push(new SqlError('SQL_NOT_SUPPORTED', `property '${property.key}' is not supported (only 'connectors' is)`,
+          { line: property.keySpan.start.line, col: property.keySpan.start.col, ...(file === undefined ? {} : { file }) }));
+        continue;
+      }
+      try {
+        new EndpointCompiler(catalog, relation, property, source, file, endpoints).compile();
+      } catch (error) {
+        if (!(error instanceof DynaviewError)) throw error;
+        endpoints.problems.push(error);
+      }
+    }
+  }
+  return endpoints;
+}
+
+class EndpointCompiler {
+  private readonly json: PropertyJson;
+  private readonly names = new Set<string>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly relation: RelationDef,
+    property: Property,
+    source: string,
+    private readonly file: string | undefined,
+    private readonly endpoints: Endpoints,
+  ) {
+    this.json = PropertyJson.parse(property, source, file);
+  }
+
+  compile(): void {
+    const list = this.json.value();
+    if (!Array.isArray(list)) throw this.json.errorAt([], 'SQL_INVALID', "'connectors' must be a JSON array of connector objects");
+    list.forEach((connector: unknown, i) => {
+      try {
+        if (this.relation.kind === 'table') this.endpoints.inputs.push(this.input(connector, i, this.relation));
+        else this.endpoints.outputs.push(this.output(connector, i, this.relation));
+      } catch (error) {
+        if (!(error instanceof DynaviewError)) throw error;
+        this.endpoints.problems.push(error);
+      }
+    });
+  }
+
+  private input(raw: unknown, i: number, table: TableDef): InputEndpoint {
+    const connector = this.validate(inputSchema, raw, [i]);
+    const name = this.endpointName(connector.name, i);
+    if (connector.max_queued_records !== undefined) {
+      // Inputs are paced by the pipeline's own backpressure; say so rather than ignore the option.
+      throw this.json.errorAt([i, 'max_queued_records'], 'SQL_NOT_SUPPORTED', `connector ${name}: max_queued_records is supported on output connectors only`);
+    }
+    try {
+      return {
+        name,
+        table,
+        connector: createInputConnector(
+          { ...connector.transport, config: connector.transport.config, ...(connector.format ? { format: connector.format } : {}) },
+          {
+            connector: name,
+            table: { name: table.name, columns: table.columns },
+            baseDir: this.file === undefined ? process.cwd() : dirname(this.file),
+          },
+        ),
+      };
+    } catch (error) {
+      throw this.positioned(error, [i, 'transport', 'config'], name);
+    }
+  }
+
+  private output(raw: unknown, i: number, view: ViewDef): OutputEndpoint {
+    const connector = this.validate(outputSchema, raw, [i]);
+    const name = this.endpointName(connector.name, i);
+    if (connector.transport.name !== 'dynamodb_output') {
+      throw this.json.errorAt([i, 'transport', 'name'], 'SQL_INVALID',
+        `connector ${name}: unknown output transport "${connector.transport.name}"; the supported output transport is "dynamodb_output"`);
+    }
+    if (connector.format) {
+      throw this.json.errorAt([i, 'format'], 'SQL_INVALID', `connector ${name}: the dynamodb_output transport writes DynamoDB items and takes no "format"`);
+    }
+    if (connector.index === undefined) {
+      throw this.json.errorAt([i], 'SQL_INVALID',
+        `connector ${name}: the DynamoDB output connector requires the view to have a unique key: declare one with `
+          + `CREATE INDEX <name> ON ${view.name}(<key columns>) and name it in the connector's "index" property`);
+    }
+    const index = this.catalog.indexes.get(connector.index) ?? this.catalog.indexes.get(connector.index.toLowerCase());
+    if (!index) throw this.json.errorAt([i, 'index'], 'SQL_INVALID', `connector ${name}: unknown index ${connector.index}`);
+    if (index.view !== view.name) {
+      throw this.json.errorAt([i, 'index'], 'SQL_INVALID', `connector ${name}: index ${index.name} is an index of view ${index.view}, not of ${view.name}`);
+    }
+    let config: DynamoDBOutputConfig;
+    try {
+      config = parseDynamoDBOutputConfig(connector.transport.config ?? {}, name);
+      compileRowEncoder({
+        connector: name, view: { name: view.name, columns: view.columns.map(columnSpec) },
+        index: { name: index.name, columns: index.columns }, types: {},
+      });
+    } catch (error) {
+      throw this.positioned(error, [i, 'transport', 'config'], name);
+    }
+    return {
+      name, view, index, config,
+      maxQueuedRecords: connector.max_queued_records,
+      buffer: {
+        enabled: connector.enable_output_buffer,
+        maxTimeMillis: connector.max_output_buffer_time_millis ?? null,
+        maxRecords: connector.max_output_buffer_size_records,
+      },
+    };
+  }
+
+  private validate<S extends z.ZodType>(schema: S, raw: unknown, path: JsonPath): z.output<S> {
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    const [issue] = result.error.issues;
+    const at = [...path, ...(issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue?.code === 'unrecognized_keys') {
+      const key = issue.keys[0] ?? '';
+      throw this.json.errorAt([...at, key], 'SQL_INVALID', `unknown connector property "${key}"`);
+    }
+    throw this.json.errorAt(at, 'SQL_INVALID', `connector property ${at.slice(path.length).join('.') || '(connector)'}: ${issue?.message ?? 'invalid'}`);
+  }
+
+  private endpointName(given: string | undefined, i: number): string {
+    const name = `${this.relation.name}.${given ?? `unnamed-${i}`}`;
+    if (this.names.has(name)) throw this.json.errorAt([i, 'name'], 'SQL_INVALID', `two connectors of ${this.relation.name} are named ${given ?? ''}`);
+    this.names.add(name);
+    return name;
+  }
+
+  /** Places a connector's configuration error at the field it names. */
+  private positioned(error: unknown, configPath: JsonPath, name: string): unknown {
+    if (error instanceof ConfigError) {
+      // One error per problem, each at its own field; all but the first are recorded here.
+      const [first, ...rest] = error.problems.map((problem) => this.json.errorAt(
+        [...configPath, ...(problem.field ? problem.field.split('.') : [])],
+        'SQL_INVALID',
+        `connector ${name}: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`,
+      ));
+      this.endpoints.problems.push(...rest);
+      return first;
+    }
+    if (error instanceof DynaviewError && !(error instanceof SqlError)) {
+      const path = error.code === 'DYNAMODB_INDEX_INVALID' ? [configPath[0]!, 'index'] : configPath;
+      return this.json.errorAt(path, 'SQL_INVALID', error.message);
+    }
+    return error;
+  }
+}

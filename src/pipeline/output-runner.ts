@@ -1,0 +1,127 @@
+/**
+ * Feeds one output connector: a queue of the view's per-step deltas (bounded by
+ * max_queued_records, which stalls the pipeline when full), the optional output buffer, and the
+ * DynamoDB connector that writes each batch.
+ */
+import type { Logger } from 'pino';
+import { DynaviewError } from '../errors.js';
+import { StepWriteError, type DynamoDBOutput } from '../connectors/dynamodb/output.js';
+import type { ZSet } from '../engine/zset.js';
+import type { OutputEndpoint } from './endpoints.js';
+import { OutputBuffer } from './output-buffer.js';
+
+export class OutputRunner {
+  private readonly queue: ZSet[] = [];
+  private queued = 0;
+  private readonly buffer: OutputBuffer | null;
+  private pumping: Promise<void> | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private roomWaiters: Array<() => void> = [];
+  private ending = false;
+  /** Items the connector could not write, over the whole run. */
+  failedItems = 0;
+  /** A failure that makes further writing pointless (the connector broke). */
+  fatal: DynaviewError | null = null;
+
+  constructor(readonly endpoint: OutputEndpoint, readonly output: DynamoDBOutput, private readonly logger: Logger) {
+    this.buffer = endpoint.buffer.enabled ? new OutputBuffer(endpoint.buffer, endpoint.view.columns.map((c) => c.name)) : null;
+  }
+
+  get queuedRecords(): number {
+    return this.queued;
+  }
+
+  get full(): boolean {
+    return this.queued >= this.endpoint.maxQueuedRecords;
+  }
+
+  /** Resolves once the queue is below max_queued_records. */
+  whenNotFull(): Promise<void> {
+    if (!this.full || this.fatal) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  enqueue(delta: ZSet): void {
+    if (this.fatal) return;
+    this.queue.push(delta);
+    this.queued += delta.length;
+    this.pump();
+  }
+
+  /** Hands whatever is buffered to the connector and waits until everything queued is written. */
+  async finish(): Promise<void> {
+    this.ending = true;
+    this.pump();
+    while (this.pumping) await this.pumping;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+  }
+
+  private pump(): void {
+    this.pumping ??= this.drain().finally(() => {
+      this.pumping = null;
+      if (this.queue.length > 0 || (this.ending && this.buffer && this.buffer.size > 0)) this.pump();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && !this.fatal) {
+      const delta = this.queue.shift()!;
+      this.queued -= delta.length;
+      this.releaseRoom();
+      if (!this.buffer) {
+        await this.write(delta);
+        continue;
+      }
+      this.buffer.add(delta, Date.now());
+      if (this.buffer.due(Date.now())) await this.write(this.buffer.take()!);
+    }
+    if (this.buffer && !this.fatal) {
+      if (this.ending) {
+        const rest = this.buffer.take();
+        if (rest) await this.write(rest);
+      } else {
+        this.scheduleTimedFlush();
+      }
+    }
+  }
+
+  /** With a time limit, a buffer must be flushed even when no further step arrives. */
+  private scheduleTimedFlush(): void {
+    const dueAt = this.buffer?.dueAt();
+    if (dueAt === null || dueAt === undefined || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      if (this.buffer?.due(Date.now())) {
+        this.queue.push([]);
+        this.pump();
+      } else {
+        this.scheduleTimedFlush();
+      }
+    }, Math.max(0, dueAt - Date.now()));
+    this.flushTimer.unref();
+  }
+
+  private async write(delta: ZSet): Promise<void> {
+    if (delta.length === 0) return;
+    try {
+      await this.output.writeStep(delta);
+    } catch (error) {
+      if (error instanceof StepWriteError) {
+        this.failedItems += error.result.failed;
+        this.logger.error({ endpoint: this.endpoint.name, failed: error.result.failed }, error.message);
+        return;
+      }
+      this.fatal = error instanceof DynaviewError
+        ? error
+        : new DynaviewError('OUTPUT_FAILED', `connector ${this.endpoint.name}: ${String(error)}`, { cause: error });
+      this.releaseRoom();
+    }
+  }
+
+  private releaseRoom(): void {
+    if (this.full && !this.fatal) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

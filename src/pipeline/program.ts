@@ -1,0 +1,36 @@
+/**
+ * Loading a program file: parse, analyse, and compile its connectors, collecting every problem.
+ */
+import { readFile } from 'node:fs/promises';
+import { DynaviewError } from '../errors.js';
+import { buildCatalog, type Catalog } from '../engine/catalog.js';
+import { parseProgram } from '../sql/parser.js';
+import { compileEndpoints, type Endpoints } from './endpoints.js';
+
+export interface LoadedProgram {
+  file: string;
+  source: string;
+  catalog: Catalog;
+  endpoints: Endpoints;
+  /** Everything wrong with the program; it can run only when this is empty. */
+  problems: DynaviewError[];
+}
+
+export async function loadProgram(file: string): Promise<LoadedProgram> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DynaviewError('PROGRAM_UNREADABLE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { context: { file } });
+  }
+  return compileSource(source, file);
+}
+
+export function compileSource(source: string, file: string): LoadedProgram {
+  const program = parseProgram(source, file);
+  const { catalog, problems } = buildCatalog(program, file);
+  const endpoints = compileEndpoints(catalog, source, file);
+  const all = [...problems, ...endpoints.problems].sort((a, b) => (a.context.line ?? 0) - (b.context.line ?? 0) || (a.context.col ?? 0) - (b.context.col ?? 0));
+  return { file, source, catalog, endpoints, problems: all };
+}

@@ -1,0 +1,57 @@
+/** Runs the built `dynaview` command line as a user would. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../../../', import.meta.url).pathname;
+const MAIN = join(ROOT, 'dist/cli/main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  result: Promise<CliResult>;
+  /** Resolves when stdout or stderr has printed text matching the pattern. */
+  waitFor(pattern: RegExp): Promise<void>;
+}
+
+export function startCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DYNAVIEW_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const listeners: Array<() => void> = [];
+  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); listeners.forEach((l) => l()); });
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); listeners.forEach((l) => l()); });
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return {
+    child,
+    result,
+    waitFor: (pattern) => new Promise((resolve, reject) => {
+      const check = (): void => { if (pattern.test(stdout) || pattern.test(stderr)) resolve(); };
+      listeners.push(check);
+      check();
+      void result.then(() => reject(new Error(`exited before printing ${pattern}:\n${stdout}\n${stderr}`)));
+    }),
+  };
+}
+
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return startCli(args, env).result;
+}
+
+/** Writes files into a fresh temporary directory and returns its path. */
+export function writeFiles(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dynaview-e2e-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}

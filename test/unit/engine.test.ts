@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TableState } from '../../src/engine/table-state.js';
+import { consolidate } from '../../src/engine/zset.js';
+import { OutputBuffer } from '../../src/pipeline/output-buffer.js';
+
+const cols = ['id', 'v'];
+
+test('a table with a primary key upserts on insert of an existing key', () => {
+  const table = new TableState(cols, ['id']);
+  assert.deepEqual(table.apply([{ row: { id: 1, v: 'a' }, weight: 1 }]), [{ row: { id: 1, v: 'a' }, weight: 1 }]);
+  assert.deepEqual(table.apply([{ row: { id: 1, v: 'b' }, weight: 1 }]), [
+    { row: { id: 1, v: 'a' }, weight: -1 },
+    { row: { id: 1, v: 'b' }, weight: 1 },
+  ]);
+  assert.equal(table.size, 1);
+});
+
+test('a table with a primary key ignores a delete of a missing key and deletes by key', () => {
+  const table = new TableState(cols, ['id']);
+  assert.deepEqual(table.apply([{ row: { id: 9, v: 'x' }, weight: -1 }]), []);
+  table.apply([{ row: { id: 1, v: 'a' }, weight: 1 }]);
+  // The deleted row's other values do not matter: the key does.
+  assert.deepEqual(table.apply([{ row: { id: 1, v: 'whatever' }, weight: -1 }]), [{ row: { id: 1, v: 'a' }, weight: -1 }]);
+});
+
+test('changes of one key within a step are applied in order and only the net change comes out', () => {
+  const table = new TableState(cols, ['id']);
+  table.apply([{ row: { id: 1, v: 'a' }, weight: 1 }]);
+  assert.deepEqual(table.apply([
+    { row: { id: 1, v: 'b' }, weight: 1 },
+    { row: { id: 1, v: 'b' }, weight: -1 },
+    { row: { id: 1, v: 'a' }, weight: 1 },
+  ]), []);
+  assert.deepEqual(table.apply([{ row: { id: 2, v: 'x' }, weight: 1 }, { row: { id: 2, v: 'x' }, weight: -1 }]), []);
+});
+
+test('a table without a primary key passes its changes through, consolidated', () => {
+  const table = new TableState(cols, []);
+  assert.deepEqual(table.apply([
+    { row: { id: 1, v: 'a' }, weight: 1 },
+    { row: { id: 1, v: 'a' }, weight: 1 },
+    { row: { id: 2, v: 'b' }, weight: 1 },
+    { row: { id: 2, v: 'b' }, weight: -1 },
+  ]), [{ row: { id: 1, v: 'a' }, weight: 2 }]);
+});
+
+test('consolidation treats bigint, bytes and nested values structurally', () => {
+  const z = consolidate([
+    { row: { id: 1n, v: new Uint8Array([1, 2]) }, weight: 1 },
+    { row: { id: 1n, v: new Uint8Array([1, 2]) }, weight: -1 },
+    { row: { id: 2n, v: [1, { a: 'x' }] }, weight: 1 },
+  ], cols);
+  assert.deepEqual(z, [{ row: { id: 2n, v: [1, { a: 'x' }] }, weight: 1 }]);
+});
+
+test('the output buffer merges steps: insert then update becomes one insert of the new row, insert then delete nothing', () => {
+  const buffer = new OutputBuffer({ enabled: true, maxRecords: 100, maxTimeMillis: null }, cols);
+  buffer.add([{ row: { id: 1, v: 'a' }, weight: 1 }, { row: { id: 2, v: 'x' }, weight: 1 }], 0);
+  buffer.add([{ row: { id: 1, v: 'a' }, weight: -1 }, { row: { id: 1, v: 'b' }, weight: 1 }], 1);
+  buffer.add([{ row: { id: 2, v: 'x' }, weight: -1 }], 2);
+  assert.equal(buffer.size, 1);
+  assert.deepEqual(buffer.take(), [{ row: { id: 1, v: 'b' }, weight: 1 }]);
+  assert.equal(buffer.take(), undefined);
+});
+
+test('the output buffer is due when it holds max_output_buffer_size_records or its oldest change is old enough', () => {
+  const bySize = new OutputBuffer({ enabled: true, maxRecords: 2, maxTimeMillis: null }, cols);
+  bySize.add([{ row: { id: 1, v: 'a' }, weight: 1 }], 0);
+  assert.equal(bySize.due(1_000_000), false);
+  bySize.add([{ row: { id: 2, v: 'a' }, weight: 1 }], 1);
+  assert.equal(bySize.due(1), true);
+
+  const byTime = new OutputBuffer({ enabled: true, maxRecords: 100, maxTimeMillis: 500 }, cols);
+  byTime.add([{ row: { id: 1, v: 'a' }, weight: 1 }], 1000);
+  assert.equal(byTime.due(1499), false);
+  assert.equal(byTime.due(1500), true);
+  assert.equal(byTime.dueAt(), 1500);
+});
+
+test('a buffer whose changes cancelled out is still flushed, as an empty batch', () => {
+  const buffer = new OutputBuffer({ enabled: true, maxRecords: 100, maxTimeMillis: null }, cols);
+  buffer.add([{ row: { id: 1, v: 'a' }, weight: 1 }], 0);
+  buffer.add([{ row: { id: 1, v: 'a' }, weight: -1 }], 1);
+  assert.deepEqual(buffer.take(), []);
+});

@@ -1,0 +1,256 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInputConnector, type InputConnector, type InputSink, type InputTable, type InputTransport } from '../../src/connectors/inputs/input.js';
+import { ConfigError, DynaviewError, type ConfigProblem } from '../../src/errors.js';
+import type { Update } from '../../src/schema.js';
+import { parseSqlType } from '../../src/sql/parse-type.js';
+
+const CONNECTOR = 't.file-0';
+
+class CollectingSink implements InputSink {
+  readonly chunks: Update[][] = [];
+  readonly errors: DynaviewError[] = [];
+
+  constructor(private readonly onPush: (sink: CollectingSink) => void = () => undefined) {}
+
+  push(changes: Update[]): Promise<void> {
+    this.chunks.push(changes);
+    this.onPush(this);
+    return Promise.resolve();
+  }
+
+  reportError(error: DynaviewError): void {
+    this.errors.push(error);
+  }
+
+  get updates(): Update[] {
+    return this.chunks.flat();
+  }
+}
+
+const TABLE: InputTable = {
+  name: 't',
+  columns: [
+    { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
+    { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },
+    { name: 'amount', type: parseSqlType('DECIMAL(38, 2)'), nullable: true },
+  ],
+};
+
+let dir = '';
+let fileCount = 0;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dynaview-file-input-'));
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes `content` to a new file in the test directory and returns its name (relative to the directory). */
+async function file(content: string): Promise<string> {
+  fileCount += 1;
+  const name = `input-${fileCount}.json`;
+  await writeFile(join(dir, name), content);
+  return name;
+}
+
+function connector(path: string, formatConfig: unknown = {}, transport: Partial<InputTransport> = {}): InputConnector {
+  return createInputConnector(
+    { name: 'file_input', config: { path }, format: { name: 'json', config: formatConfig }, ...transport },
+    { connector: CONNECTOR, table: TABLE, baseDir: dir },
+  );
+}
+
+async function read(content: string, formatConfig: unknown = {}): Promise<CollectingSink> {
+  const sink = new CollectingSink();
+  await connector(await file(content), formatConfig).run(sink);
+  return sink;
+}
+
+function problemsOf(transport: InputTransport): ConfigProblem[] {
+  try {
+    createInputConnector(transport, { connector: CONNECTOR, table: TABLE, baseDir: dir });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return [...error.problems];
+  }
+  assert.fail('configuration was accepted');
+}
+
+const row = (id: bigint, name: string | null = null, amount: string | null = null): Record<string, unknown> => ({ id, name, amount });
+
+describe('update formats', () => {
+  test('insert_delete (the default): insert is +1, delete is -1, both in one event is delete then insert', async () => {
+    const sink = await read([
+      '{"insert": {"id": 1, "name": "a"}}',
+      '{"delete": {"id": 1, "name": "a"}}',
+      '{"insert": {"id": 2, "name": "new"}, "delete": {"id": 2, "name": "old"}, "table": "t"}',
+    ].join('\n'));
+    assert.deepEqual(sink.errors, []);
+    assert.deepEqual(sink.updates, [
+      { row: row(1n, 'a'), weight: 1 },
+      { row: row(1n, 'a'), weight: -1 },
+      { row: row(2n, 'old'), weight: -1 },
+      { row: row(2n, 'new'), weight: 1 },
+    ]);
+  });
+
+  test('raw: every record is a bare row to insert', async () => {
+    const sink = await read('{"id": 1, "name": "a"}\n{"id": 2}\n', { update_format: 'raw' });
+    assert.deepEqual(sink.updates, [{ row: row(1n, 'a'), weight: 1 }, { row: row(2n), weight: 1 }]);
+  });
+
+  test('keys match columns case-insensitively, unknown keys are ignored, missing columns are NULL', async () => {
+    const sink = await read('{"ID": 7, "Name": "x", "extra": [1, 2]}', { update_format: 'raw' });
+    assert.deepEqual(sink.updates, [{ row: row(7n, 'x'), weight: 1 }]);
+  });
+
+  test('an "update" event is reported as not supported and skipped', async () => {
+    const sink = await read('{"update": {"id": 1}}\n{"insert": {"id": 2}}');
+    assert.deepEqual(sink.updates, [{ row: row(2n), weight: 1 }]);
+    assert.equal(sink.errors.length, 1);
+    assert.match(sink.errors[0]?.message ?? '', /:1: "update" events \(partial updates by primary key\) are not supported/);
+  });
+});
+
+describe('array', () => {
+  test('array: true reads one JSON array of events spread over many lines', async () => {
+    const sink = await read('[\n  {"insert": {"id": 1}},\n  {"insert": {"id": 2}}\n]\n', { array: true });
+    assert.deepEqual(sink.updates.map((u) => u.row['id']), [1n, 2n]);
+  });
+
+  test('array: true reads one array per line', async () => {
+    const sink = await read('[{"id": 1}, {"id": 2}]\n[{"id": 3}]\n', { array: true, update_format: 'raw' });
+    assert.deepEqual(sink.updates.map((u) => u.row['id']), [1n, 2n, 3n]);
+  });
+
+  test('array: true reports a message that is not an array, and bad events by their index', async () => {
+    const sink = await read('{"id": 1}\n[{"id": 2}, {"id": "x"}, {"id": 4}]\n', { array: true, update_format: 'raw' });
+    assert.deepEqual(sink.updates.map((u) => u.row['id']), [2n, 4n]);
+    const messages = sink.errors.map((e) => e.message);
+    assert.match(messages[0] ?? '', /input-\d+\.json:1:1: expected a JSON array of events/);
+    assert.match(messages[1] ?? '', /input-\d+\.json:2: event 1 of the array: column "id" \(BIGINT\): expected an integer, got "x" \(record skipped\)$/);
+  });
+
+  test('array: false takes an array on a line as one (invalid) event', async () => {
+    const sink = await read('[{"insert": {"id": 1}}]\n{"insert": {"id": 2}}');
+    assert.deepEqual(sink.updates.map((u) => u.row['id']), [2n]);
+    assert.match(sink.errors[0]?.message ?? '', /:1: expected an object such as \{"insert": \{\.\.\.\}\}/);
+  });
+});
+
+describe('bad records', () => {
+  test('bad records are reported with file:line and skipped; the good ones are ingested', async () => {
+    const name = await file([
+      '{"insert": {"id": 1}}',
+      'not json',
+      '{"insert": {"id": "two"}}',
+      '',
+      '{"insert": {"name": "no id"}}',
+      '{"insret": {"id": 5}}',
+      '{"insert": {"id": 6, "amount": "12.345"}}',
+      '{"insert": {"id": 7,}}',
+    ].join('\n'));
+    const sink = new CollectingSink();
+    await connector(name).run(sink);
+    assert.deepEqual(sink.updates, [{ row: row(1n), weight: 1 }, { row: row(6n, null, '12.35'), weight: 1 }]);
+    const messages = sink.errors.map((error) => error.message);
+    assert.deepEqual(messages, [
+      `${name}:2:1: not valid JSON: unexpected character "n" (record skipped)`,
+      `${name}:3: "insert": column "id" (BIGINT): expected an integer, got "two" (record skipped)`,
+      `${name}:5: "insert": column "id" (BIGINT): is missing and NOT NULL (record skipped)`,
+      `${name}:6: "insret" is not an event key (insert, delete); did you mean insert? (record skipped)`,
+      `${name}:8:21: not valid JSON: expected a property name in double quotes (record skipped)`,
+    ]);
+    const second = sink.errors[1];
+    assert.ok(second instanceof DynaviewError);
+    assert.equal(second.code, 'INPUT_INVALID_VALUE');
+    assert.deepEqual(second.context, { column: 'id', connector: CONNECTOR, table: 't', file: name, line: 3 });
+    assert.equal(sink.errors[0]?.code, 'INPUT_INVALID_JSON');
+    assert.equal(sink.errors[3]?.code, 'INPUT_INVALID_RECORD');
+  });
+
+  test('big integers and long decimals are kept exact', async () => {
+    const sink = await read([
+      '{"id": 9223372036854775807, "amount": 123456789012345678901234567890.12}',
+      '{"id": -9223372036854775808, "amount": "0.10"}',
+    ].join('\n'), { update_format: 'raw' });
+    assert.deepEqual(sink.errors, []);
+    assert.deepEqual(sink.updates.map((u) => u.row), [
+      row(9223372036854775807n, null, '123456789012345678901234567890.12'),
+      row(-9223372036854775808n, null, '0.1'),
+    ]);
+  });
+
+  test('Windows line ends and a byte order mark are read as plain lines', async () => {
+    const sink = await read('\uFEFF{"id": 1}\r\n{"id": 2}\r\n', { update_format: 'raw' });
+    assert.deepEqual(sink.errors, []);
+    assert.deepEqual(sink.updates.map((u) => u.row['id']), [1n, 2n]);
+  });
+});
+
+describe('reading', () => {
+  test('changes are pushed in chunks of 10 000', async () => {
+    const lines = Array.from({ length: 25_000 }, (_, i) => `{"insert": {"id": ${i}}}`).join('\n');
+    const sink = await read(lines);
+    assert.deepEqual(sink.chunks.map((chunk) => chunk.length), [10_000, 10_000, 5_000]);
+    assert.equal(sink.updates[24_999]?.row['id'], 24_999n);
+  });
+
+  test('relative paths start at the base directory; absolute paths are used as they are', async () => {
+    const name = await file('{"insert": {"id": 1}}');
+    const sink = new CollectingSink();
+    await connector(join(dir, name)).run(sink);
+    assert.equal(sink.updates.length, 1);
+  });
+
+  test('a file that cannot be opened fails the connector', async () => {
+    await assert.rejects(connector('missing.json').run(new CollectingSink()), (error: unknown) => {
+      assert.ok(error instanceof DynaviewError);
+      assert.equal(error.code, 'INPUT_FILE_UNREADABLE');
+      assert.match(error.message, /cannot read missing\.json: ENOENT/);
+      return true;
+    });
+    await assert.rejects(connector('missing.json', { array: true }).run(new CollectingSink()), /INPUT_FILE_UNREADABLE|cannot read missing\.json/);
+  });
+
+  test('stop() ends reading early', async () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `{"insert": {"id": ${i}}}`).join('\n');
+    const input = connector(await file(lines));
+    const sink = new CollectingSink(() => input.stop());
+    await input.run(sink);
+    assert.equal(sink.chunks.length, 1);
+    assert.equal(sink.updates.length, 10_000);
+  });
+});
+
+describe('configuration', () => {
+  test('path is required and unknown options are rejected with a suggestion', () => {
+    const problems = problemsOf({ name: 'file_input', config: { pth: 'x.json' }, format: { name: 'json' } });
+    assert.deepEqual(new Set(problems.map((p) => `${p.field}: ${p.message}`)), new Set([
+      'pth: is not a file_input option; did you mean path?',
+      'path: is required: the path of the file to read (relative paths start at the program\'s directory)',
+    ]));
+    assert.deepEqual(problemsOf({ name: 'file_input', config: { path: 'x', follow: true }, format: { name: 'json' } }), [
+      { field: 'follow', message: 'is not supported: dynaview reads the file once, to its end (got true)' },
+    ]);
+  });
+
+  test('the JSON format is required and its options are checked', () => {
+    assert.match(problemsOf({ name: 'file_input', config: { path: 'x' } })[0]?.message ?? '', /^is required: add "format"/);
+    assert.deepEqual(problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'csv' } }), [
+      { field: 'format.name', message: '"csv" is not supported: json is the only input format' },
+    ]);
+    const problems = problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'json', config: { arrray: true, update_format: 'weighted' } } });
+    assert.equal(problems.find((p) => p.field === 'format.config.arrray')?.message, 'is not a JSON format option; did you mean array?');
+    assert.equal(problems.find((p) => p.field === 'format.config.update_format')?.message,
+      '"weighted" is declared by Feldera but not implemented there either; use "insert_delete" or "raw"');
+    assert.match(problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'json', config: { update_format: 'insert_delet' } } })[0]?.message ?? '',
+      /did you mean insert_delete\?/);
+  });
+});
