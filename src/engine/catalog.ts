@@ -9,7 +9,7 @@ import type { CreateIndex, CreateTable, CreateType, CreateView, Identifier, Prog
 import { formatSqlType, parseSqlType } from '../sql/parse-type.js';
 import type { SqlType } from '../sql/sql-type.js';
 import { resolveType } from '../connectors/dynamodb/encode.js';
-import { compileExpression, isTrue, type CompiledExpression } from './expressions.js';
+import { compileExpression, compilePredicate, isTrue, type CompiledExpression } from './expressions.js';
 import type { Tuple, Value } from './value.js';
 import { consolidate, type ZSet } from './zset.js';
 
@@ -159,10 +159,7 @@ class CatalogBuilder {
       types: this.structs,
       ...(this.file === undefined ? {} : { file: this.file }),
     };
-    const where = query.where ? compileExpression(query.where, scope) : null;
-    if (where && where.type.kind !== 'boolean') {
-      throw this.error('SQL_INVALID', `WHERE needs a BOOLEAN condition, not ${formatSqlType(where.type)}`, query.where!.span);
-    }
+    const where = query.where ? compilePredicate(query.where, scope) : null;
 
     const outputs: Array<{ name: string; span: Span; expression: CompiledExpression | null; sourceColumn: Column | null }> = [];
     query.items.forEach((item, i) => {

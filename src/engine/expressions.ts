@@ -10,7 +10,7 @@
  */
 import { DynaviewError, SqlError, SqlTypeError } from '../errors.js';
 import type { TypeCatalog } from '../schema.js';
-import type { Expression, Identifier, LiteralType, Span } from '../sql/ast.js';
+import type { Expression, Identifier, Span } from '../sql/ast.js';
 import { normalizeDecimal } from '../sql/numbers.js';
 import { formatSqlType, parseSqlType } from '../sql/parse-type.js';
 import type { SqlType } from '../sql/sql-type.js';

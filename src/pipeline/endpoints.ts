@@ -207,7 +207,7 @@ class EndpointCompiler {
     if (error instanceof ConfigError) {
       // One error per problem, each at its own field; all but the first are recorded here.
       const [first, ...rest] = error.problems.map((problem) => this.json.errorAt(
-        [...configPath, ...(problem.field ? problem.field.split('.') : [])],
+        problemPath(configPath, problem.field),
         'SQL_INVALID',
         `connector ${name}: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`,
       ));
@@ -220,4 +220,16 @@ class EndpointCompiler {
     }
     return error;
   }
+}
+
+/**
+ * Where a connector's configuration problem is in the JSON: fields are relative to the transport's
+ * `config`, except the transport `name` and the `format` section, which sit on the connector.
+ */
+function problemPath(configPath: JsonPath, field: string): JsonPath {
+  const connector = configPath.slice(0, -2);
+  const segments = field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
+  if (segments[0] === 'format') return [...connector, ...segments];
+  if (field === 'name') return [...connector, 'transport', 'name'];
+  return [...configPath, ...segments];
 }

@@ -29,6 +29,9 @@ const RESERVED = new Set([
   'UNION', 'UNNEST', 'USING', 'WHEN', 'WHERE', 'WINDOW', 'WITH',
 ]);
 
+// Reserved words that also name functions.
+const FUNCTION_WORDS = new Set(['LEFT', 'RIGHT']);
+
 // Clauses that may follow a query's FROM or WHERE, with the name an error gives them.
 const UNSUPPORTED_CLAUSES: Readonly<Record<string, string>> = {
   GROUP: 'GROUP BY',
@@ -484,7 +487,8 @@ class Parser {
       case 'INTERVAL':
         throw this.notSupported('INTERVAL', token);
       default:
-        if (RESERVED.has(word)) return this.fail('an expression');
+        // LEFT and RIGHT are join words, but followed by "(" they are the string functions.
+        if (RESERVED.has(word) && !(FUNCTION_WORDS.has(word) && this.isSymbol(next, '('))) return this.fail('an expression');
         return this.isSymbol(next, '(') ? this.functionCall() : this.columnReference();
     }
   }
@@ -550,7 +554,9 @@ class Parser {
     const nameToken = this.current;
     const upper = nameToken.kind === 'word' ? nameToken.text.toUpperCase() : '';
     if (AGGREGATE_FUNCTIONS.has(upper)) throw this.notSupported(`aggregate function ${upper}`, nameToken);
-    const name = this.identifier('a function name');
+    const name: Identifier = FUNCTION_WORDS.has(upper)
+      ? (this.advance(), { name: nameToken.value, quoted: false, span: nameToken.span })
+      : this.identifier('a function name');
     this.expectSymbol('(');
     let call: Expression;
     switch (upper) {

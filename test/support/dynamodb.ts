@@ -5,8 +5,9 @@
 import { after, before } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import {
-  CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue, type ScalarAttributeType,
+  CreateTableCommand, DynamoDBClient, type AttributeValue, type ScalarAttributeType,
 } from '@aws-sdk/client-dynamodb';
+import { scanTable } from '../../src/pipeline/local-tables.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDBLocal, type DynamoDBLocal } from '../../src/local/dynamodb-local.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -77,12 +78,5 @@ export async function createTable(client: DynamoDBClient, keys: KeyDef, name = u
 }
 
 export async function scanAll(client: DynamoDBClient, table: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return scanTable(client, table);
 }

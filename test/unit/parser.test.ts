@@ -584,3 +584,11 @@ test('valid Feldera SQL that dynaview cannot run yet is reported as not supporte
     notSupported(sql, `prog.sql:${position}: ${construct} is not supported yet`);
   }
 });
+
+test('LEFT and RIGHT followed by a parenthesis are function calls, not joins', () => {
+  const program = parseProgram('CREATE VIEW v AS SELECT LEFT(s, 2) AS l, RIGHT(s, 1) AS r FROM t;', 'p.sql');
+  const view = program.statements[0];
+  assert.ok(view?.kind === 'CreateView');
+  const names = view.query.items.map((item) => (item.kind === 'SelectExpression' && item.expression.kind === 'FunctionCall' ? item.expression.name.name : '?'));
+  assert.deepEqual(names, ['left', 'right']);
+});

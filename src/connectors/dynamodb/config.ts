@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
+import { closestName, ConfigProblems, kindOf, showValue } from '../../util/config-problems.js';
 
 export type WriteMode = 'batch' | 'transactional';
 
@@ -141,7 +142,7 @@ export function parseDynamoDBOutputConfig(input: unknown, connector: string): Dy
     ], { connector });
   }
   const raw = input as Record<string, unknown>;
-  const problems = new Problems();
+  const problems = new ConfigProblems();
 
   const parsed = OPTIONS_SCHEMA.safeParse(raw);
   for (const issue of parsed.error?.issues ?? []) {
@@ -161,22 +162,6 @@ export function parseDynamoDBOutputConfig(input: unknown, connector: string): Dy
   return { ...config, batch_size: config.batch_size ?? MAX_BATCH_SIZE[config.write_mode] };
 }
 
-/** One problem per field: the first rule a field breaks is the one worth fixing first. */
-class Problems {
-  private readonly byField = new Map<string, ConfigProblem>();
-
-  add(field: string, message: string): void {
-    if (!this.byField.has(field)) this.byField.set(field, { field, message });
-  }
-
-  get size(): number {
-    return this.byField.size;
-  }
-
-  list(): ConfigProblem[] {
-    return [...this.byField.values()];
-  }
-}
 
 function shapeMessage(field: OptionName, raw: Record<string, unknown>): string {
   const rule = field === 'batch_size' ? batchSizeRule(writeModeOf(raw)) : ruleOf(field);
@@ -242,63 +227,12 @@ function metaOf(field: OptionName): OptionMeta {
 }
 
 function unknownOptionMessage(key: string): string {
-  const suggestion = closestOptionName(key);
+  const suggestion = closestName(key, OPTION_NAMES);
   return suggestion === undefined
     ? `is not a DynamoDB output option (the options are ${OPTION_NAMES.join(', ')})`
     : `is not a DynamoDB output option; did you mean ${suggestion}?`;
 }
 
-/**
- * Case, "-" and "_" are ignored, so `batchSize` and `batch-size` find batch_size; beyond that, up to
- * one edit in three characters (at least two) still counts as a typo rather than a different word.
- */
-function closestOptionName(key: string): string | undefined {
-  const normalize = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
-  const wanted = normalize(key);
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of OPTION_NAMES) {
-    const candidate = normalize(name);
-    const distance = editDistance(wanted, candidate);
-    const closeEnough = distance <= Math.max(2, Math.floor(Math.max(wanted.length, candidate.length) / 3));
-    if (closeEnough && distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-const MAX_SHOWN_VALUE_CHARS = 80;
-
-function showValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? kindOf(value);
-  return text.length > MAX_SHOWN_VALUE_CHARS ? `${text.slice(0, MAX_SHOWN_VALUE_CHARS - 3)}...` : text;
-}
-
-/** The kind of a value, never its content: used where the content might be a secret. */
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const type = typeof value;
-  return type === 'object' || type === 'undefined' ? type : `a ${type}`;
-}
-
-/** The configuration for status and log output, with the credentials replaced by "***". */
 export function redactConfig(config: DynamoDBOutputConfig): Record<string, unknown> {
   const redacted: Record<string, unknown> = { ...config };
   for (const field of SECRET_FIELDS) {
