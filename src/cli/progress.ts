@@ -47,7 +47,9 @@ export class Progress {
     if (this.terminal) {
       this.err.write(`\r\x1b[K${this.line()}`);
     } else {
-      this.logger.info({ progress: this.status() }, this.line());
+      const stats = this.pipeline.stats;
+      const written = Object.fromEntries(this.runners.map((r) => [r.endpoint.name, r.output.metrics().records_written]));
+      this.logger.info({ steps: stats.steps, input_rows: stats.inputRows, written, rows_per_second: Math.round(this.rate) }, this.line());
     }
   }
 
@@ -75,7 +77,8 @@ export class Progress {
     const input = Object.entries(stats.inputRows).map(([name, rows]) => `${name} ${rows} rows`).join(', ') || 'no input';
     const lines = [
       `done in ${seconds.toFixed(1)}s: ${stats.steps} step${stats.steps === 1 ? '' : 's'}; input: ${input}`
-        + `${stats.inputErrors > 0 ? `; ${stats.inputErrors} bad input record(s) skipped` : ''}`,
+        + `${stats.inputErrors > 0 ? `; ${stats.inputErrors} bad input record(s) skipped` : ''}`
+        + `; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     ];
     for (const runner of this.runners) {
       const m = runner.output.metrics();

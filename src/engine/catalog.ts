@@ -168,8 +168,10 @@ class CatalogBuilder {
         return;
       }
       const expression = compileExpression(item.expression, scope);
-      const implicit = item.expression.kind === 'ColumnReference' ? item.expression.column.name : `expr$${i}`;
-      outputs.push({ name: item.alias?.name ?? implicit, span: item.alias?.span ?? item.span, expression, sourceColumn: null });
+      const referenced = item.expression.kind === 'ColumnReference' ? item.expression.column.name : undefined;
+      const reference = source.columns.find((c) => c.name === referenced);
+      const implicit = referenced ?? `expr$${i}`;
+      outputs.push({ name: item.alias?.name ?? implicit, span: item.alias?.span ?? item.span, expression: reference ? null : expression, sourceColumn: reference ?? null });
     });
     if (statement.columnNames) {
       if (statement.columnNames.length !== outputs.length) {
@@ -192,6 +194,10 @@ class CatalogBuilder {
       ? ((row: Tuple): Value => row[o.sourceColumn!.name] ?? null)
       : ((row: Tuple): Value => o.expression!.evaluate(row))));
     const evaluateWhere = where ? (row: Tuple): boolean => isTrue(where.evaluate(row)) : undefined;
+    // A query that keeps every source column as it is maps distinct rows to distinct rows, so its
+    // output of a consolidated delta is consolidated already.
+    const keptColumns = new Set(outputs.map((o) => o.sourceColumn?.name));
+    const injective = source.columns.every((c) => keptColumns.has(c.name));
     const transform = (delta: ZSet): ZSet => {
       const out: ZSet = [];
       for (const { row, weight } of delta) {
@@ -208,7 +214,7 @@ class CatalogBuilder {
             { context: { view: name }, cause: error });
         }
       }
-      return consolidate(out, names);
+      return injective ? out : consolidate(out, names);
     };
     this.relations.set(name, { kind: 'view', name, columns, source: source.name, transform, statement });
   }

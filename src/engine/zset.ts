@@ -7,9 +7,34 @@ import { jsonText } from '../util/json-text.js';
 
 export type ZSet = Update[];
 
-/** Equal text exactly for equal rows of one relation (values are canonical, see value.ts). */
+/**
+ * Equal text exactly for equal rows of one relation (values are canonical, see value.ts). This
+ * runs for every row of every step, so scalars are written directly; only nested values go
+ * through JSON.
+ */
 export function rowIdentity(row: Row, columns: readonly string[]): string {
-  return jsonText(columns.map((c) => row[c] ?? null));
+  let identity = '';
+  for (const column of columns) identity += valueIdentity(row[column]);
+  return identity;
+}
+
+function valueIdentity(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      // The length prefix keeps "ab"+"c" apart from "a"+"bc".
+      return `s${value.length}:${value}`;
+    case 'number':
+      return `n${value};`;
+    case 'bigint':
+      return `i${value};`;
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'undefined':
+      return '_';
+    default:
+      if (value === null) return '_';
+      return `j${jsonText(value)};`;
+  }
 }
 
 /** Sums the weights of equal rows and drops the rows whose weights cancel. */
@@ -19,8 +44,8 @@ export function consolidate(changes: ZSet, columns: readonly string[]): ZSet {
   for (const change of changes) {
     const id = rowIdentity(change.row, columns);
     const seen = merged.get(id);
-    if (seen) seen.weight += change.weight;
-    else merged.set(id, { row: change.row, weight: change.weight });
+    // Changes are shared with other operators: replace, never mutate, and copy only when merging.
+    merged.set(id, seen ? { row: seen.row, weight: seen.weight + change.weight } : change);
   }
   return [...merged.values()].filter((c) => c.weight !== 0);
 }

@@ -3,6 +3,7 @@
  * max_queued_records, which stalls the pipeline when full), the optional output buffer, and the
  * DynamoDB connector that writes each batch.
  */
+import { deserialize, serialize } from 'node:v8';
 import type { Logger } from 'pino';
 import { DynaviewError } from '../errors.js';
 import { StepWriteError, type DynamoDBOutput } from '../connectors/dynamodb/output.js';
@@ -10,8 +11,19 @@ import type { ZSet } from '../engine/zset.js';
 import type { OutputEndpoint } from './endpoints.js';
 import { OutputBuffer } from './output-buffer.js';
 
+/**
+ * A queued delta. One that has to wait is kept serialized: a row as a JS object takes several
+ * times the memory of its serialized form, and the queue may hold max_queued_records rows.
+ */
+interface QueuedDelta {
+  readonly records: number;
+  readonly delta?: ZSet;
+  readonly packed?: Buffer;
+}
+
 export class OutputRunner {
-  private readonly queue: ZSet[] = [];
+  private readonly queue: QueuedDelta[] = [];
+  private writing = false;
   private queued = 0;
   private readonly buffer: OutputBuffer | null;
   private pumping: Promise<void> | null = null;
@@ -43,7 +55,8 @@ export class OutputRunner {
 
   enqueue(delta: ZSet): void {
     if (this.fatal) return;
-    this.queue.push(delta);
+    const waits = this.writing || this.queue.length > 0;
+    this.queue.push(waits ? { records: delta.length, packed: serialize(delta) } : { records: delta.length, delta });
     this.queued += delta.length;
     this.pump();
   }
@@ -65,9 +78,10 @@ export class OutputRunner {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.fatal) {
-      const delta = this.queue.shift()!;
-      this.queued -= delta.length;
+      const entry = this.queue.shift()!;
+      this.queued -= entry.records;
       this.releaseRoom();
+      const delta = entry.delta ?? (deserialize(entry.packed!) as ZSet);
       if (!this.buffer) {
         await this.write(delta);
         continue;
@@ -92,7 +106,7 @@ export class OutputRunner {
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       if (this.buffer?.due(Date.now())) {
-        this.queue.push([]);
+        this.queue.push({ records: 0, delta: [] });
         this.pump();
       } else {
         this.scheduleTimedFlush();
@@ -103,6 +117,7 @@ export class OutputRunner {
 
   private async write(delta: ZSet): Promise<void> {
     if (delta.length === 0) return;
+    this.writing = true;
     try {
       await this.output.writeStep(delta);
     } catch (error) {
@@ -115,6 +130,8 @@ export class OutputRunner {
         ? error
         : new DynaviewError('OUTPUT_FAILED', `connector ${this.endpoint.name}: ${String(error)}`, { cause: error });
       this.releaseRoom();
+    } finally {
+      this.writing = false;
     }
   }
 
