@@ -12,7 +12,7 @@ export function renderItems(items: ReadonlyArray<Record<string, AttributeValue>>
     }
     return 0;
   });
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  const widths = columns.map((c, i) => rows.reduce((width, row) => Math.max(width, row[i]!.length), c.length));
   const line = (cells: readonly string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [line(columns), rule, ...rows.map(line)].join('\n');

@@ -13,7 +13,7 @@ import { columnSpec } from '../engine/catalog.js';
 import { LOCAL_CREDENTIALS, startDynamoDBLocal, type DynamoDBLocal } from '../local/dynamodb-local.js';
 import { Pipeline } from '../pipeline/controller.js';
 import type { OutputEndpoint } from '../pipeline/endpoints.js';
-import { ensureTable, scanTable } from '../pipeline/local-tables.js';
+import { ensureTable, sampleTable } from '../pipeline/local-tables.js';
 import { OutputRunner } from '../pipeline/output-runner.js';
 import { loadProgram } from '../pipeline/program.js';
 import { ProgramInvalid, RunFailed } from './outcome.js';
@@ -128,6 +128,9 @@ async function pointAtLocal(endpoints: readonly OutputEndpoint[], local: DynamoD
   }
 }
 
+/** More rows than fit on a few screens are not worth printing; the count is printed instead. */
+const MAX_ITEMS_SHOWN = 100;
+
 async function printTables(endpoints: readonly OutputEndpoint[], local: DynamoDBLocal, out: NodeJS.WriteStream): Promise<void> {
   const client = localClient(local);
   try {
@@ -135,8 +138,9 @@ async function printTables(endpoints: readonly OutputEndpoint[], local: DynamoDB
     for (const endpoint of endpoints) {
       if (shown.has(endpoint.config.table)) continue;
       shown.add(endpoint.config.table);
-      const items = await scanTable(client, endpoint.config.table);
-      out.write(`\nDynamoDB table ${endpoint.config.table} (${items.length} item${items.length === 1 ? '' : 's'}):\n`);
+      const { items, total } = await sampleTable(client, endpoint.config.table, MAX_ITEMS_SHOWN);
+      out.write(`\nDynamoDB table ${endpoint.config.table} (${total} item${total === 1 ? '' : 's'}`
+        + `${total > items.length ? `; the first ${items.length} scanned are shown` : ''}):\n`);
       out.write(`${renderItems(items, endpoint.index.columns)}\n`);
     }
   } finally {

@@ -2,7 +2,9 @@
  * For `--local`: DynamoDB tables that match the program's output connectors, created when missing,
  * and read back at the end for display.
  */
-import { CreateTableCommand, DescribeTableCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand, DescribeTableCommand, ScanCommand, type AttributeValue, type DynamoDBClient, type ScanCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { keyAttributeType } from '../connectors/dynamodb/encode.js';
 import type { OutputEndpoint } from './endpoints.js';
 
@@ -36,4 +38,26 @@ export async function scanTable(client: DynamoDBClient, table: string): Promise<
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+export interface TableSample {
+  /** Up to the requested number of items, in scan order. */
+  items: Array<Record<string, AttributeValue>>;
+  /** How many items the table holds. */
+  total: number;
+}
+
+/** The first items of a table and its item count (as DescribeTable reports it), without holding a large table in memory. */
+export async function sampleTable(client: DynamoDBClient, table: string, limit: number): Promise<TableSample> {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page: ScanCommandOutput = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, Limit: limit - items.length }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  if (!start) return { items, total: items.length };
+  // Counting by a full scan is slow on a large table; DynamoDB Local keeps ItemCount exact.
+  const description = await client.send(new DescribeTableCommand({ TableName: table }));
+  return { items, total: description.Table?.ItemCount ?? items.length };
 }

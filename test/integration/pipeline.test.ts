@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { pino } from 'pino';
 import { openDynamoDBOutput, type DynamoDBWriteApi } from '../../src/index.js';
 import { columnSpec } from '../../src/engine/catalog.js';
@@ -7,6 +8,7 @@ import { Circuit } from '../../src/engine/circuit.js';
 import { Pipeline } from '../../src/pipeline/controller.js';
 import { OutputRunner } from '../../src/pipeline/output-runner.js';
 import { compileSource } from '../../src/pipeline/program.js';
+import { sampleTable } from '../../src/pipeline/local-tables.js';
 import { createTable, localConnection, scanAll, useDynamoDB } from '../support/dynamodb.js';
 import { sortedRows } from '../support/items.js';
 
@@ -139,4 +141,18 @@ test('max_queued_records stops the pipeline from stepping until the connector ca
   const largestStep = 6000;
   assert.ok(maxQueued < 500 + largestStep, `queued ${maxQueued}`);
   assert.equal((await scanAll(ddb.client, table)).length, 6000);
+});
+
+test('a large table is shown by its first items and its item count', async () => {
+  const table = await createTable(ddb.client, { hash: ['id', 'N'] });
+  for (let batch = 0; batch < 6; batch += 1) {
+    await ddb.client.send(new BatchWriteItemCommand({
+      RequestItems: { [table]: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { id: { N: String(batch * 25 + i) } } } })) },
+    }));
+  }
+  const sample = await sampleTable(ddb.client, table, 100);
+  assert.equal(sample.items.length, 100);
+  assert.equal(sample.total, 150);
+  const small = await sampleTable(ddb.client, table, 1000);
+  assert.deepEqual([small.items.length, small.total], [150, 150]);
 });
