@@ -48,7 +48,9 @@ export class Pipeline {
   async run(): Promise<void> {
     const inputs = this.endpoints.inputs.map((endpoint) => this.runInput(endpoint));
     await this.stepUntilDone();
-    this.stopInputs();
+    // Normally the inputs are done by now; after a failure they are told to stop, and released
+    // if they were waiting for room.
+    this.stop();
     await Promise.all(inputs);
     await Promise.all(this.outputs.map((o) => o.finish()));
     const broken = this.outputs.find((o) => o.fatal);
@@ -60,12 +62,8 @@ export class Pipeline {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
-    this.stopInputs();
-    this.wake();
-  }
-
-  private stopInputs(): void {
     for (const input of this.endpoints.inputs) input.connector.stop();
+    this.wake();
   }
 
   private async runInput(endpoint: InputEndpoint): Promise<void> {

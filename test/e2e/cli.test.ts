@@ -143,3 +143,37 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+test('a row the view cannot evaluate stops the run with exit 1 and names the view', async () => {
+  const table = await createTable(ddb.client, { hash: ['id', 'N'] });
+  const dir = writeFiles({
+    'rows.json': '{"id": 1, "d": 2}\n{"id": 2, "d": 0}\n',
+    'div.sql': `
+      CREATE TABLE t (id INT NOT NULL, d INT NOT NULL) WITH ('connectors' = '[{
+        "transport": {"name": "file_input", "config": {"path": "rows.json"}},
+        "format": {"name": "json", "config": {"update_format": "raw"}}}]');
+      CREATE VIEW v WITH ('connectors' = '[{"index": "v_idx", "transport": {"name": "dynamodb_output",
+        "config": {"table": "${table}", ${connection()}}}}]') AS SELECT id, 10 / d AS q FROM t;
+      CREATE INDEX v_idx ON v(id);`,
+  });
+  const { code, stderr } = await runCli(['run', join(dir, 'div.sql')]);
+  assert.equal(code, 1);
+  assert.match(stderr, /error: view v: .*division by zero/i);
+  assert.doesNotMatch(stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('an input file that cannot be read is a runtime failure that names the file', async () => {
+  const table = await createTable(ddb.client, { hash: ['id', 'N'] });
+  const dir = writeFiles({
+    'nofile.sql': `
+      CREATE TABLE t (id INT NOT NULL) WITH ('connectors' = '[{
+        "transport": {"name": "file_input", "config": {"path": "missing.json"}},
+        "format": {"name": "json", "config": {"update_format": "raw"}}}]');
+      CREATE VIEW v WITH ('connectors' = '[{"index": "v_idx", "transport": {"name": "dynamodb_output",
+        "config": {"table": "${table}", ${connection()}}}}]') AS SELECT * FROM t;
+      CREATE INDEX v_idx ON v(id);`,
+  });
+  const { code, stderr } = await runCli(['run', join(dir, 'nofile.sql')]);
+  assert.equal(code, 1);
+  assert.match(stderr, /missing\.json/);
+});
