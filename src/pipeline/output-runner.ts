@@ -21,9 +21,12 @@ interface QueuedDelta {
   readonly packed?: Buffer;
 }
 
+const PIPELINED_BATCHES_IN_FLIGHT = 4;
+
 export class OutputRunner {
   private readonly queue: QueuedDelta[] = [];
-  private writing = false;
+  /** Batches handed to the connector and not yet written. */
+  private readonly outstanding = new Set<Promise<void>>();
   private queued = 0;
   private readonly buffer: OutputBuffer | null;
   private pumping: Promise<void> | null = null;
@@ -55,7 +58,7 @@ export class OutputRunner {
 
   enqueue(delta: ZSet): void {
     if (this.fatal) return;
-    const waits = this.writing || this.queue.length > 0;
+    const waits = this.outstanding.size > 0 || this.queue.length > 0;
     this.queue.push(waits ? { records: delta.length, packed: serialize(delta) } : { records: delta.length, delta });
     this.queued += delta.length;
     this.pump();
@@ -66,6 +69,7 @@ export class OutputRunner {
     this.ending = true;
     this.pump();
     while (this.pumping) await this.pumping;
+    await Promise.all(this.outstanding);
     if (this.flushTimer) clearTimeout(this.flushTimer);
   }
 
@@ -115,24 +119,30 @@ export class OutputRunner {
     this.flushTimer.unref();
   }
 
+  /**
+   * Hands a batch to the connector. With the step barrier the next batch waits until this one is
+   * written; with pipelined_steps a few batches may be in flight at once (the connector keeps
+   * per-key order).
+   */
   private async write(delta: ZSet): Promise<void> {
     if (delta.length === 0) return;
-    this.writing = true;
-    try {
-      await this.output.writeStep(delta);
-    } catch (error) {
-      if (error instanceof StepWriteError) {
-        this.failedItems += error.result.failed;
-        this.logger.error({ endpoint: this.endpoint.name, failed: error.result.failed }, error.message);
-        return;
-      }
-      this.fatal = error instanceof DynaviewError
-        ? error
-        : new DynaviewError('OUTPUT_FAILED', `connector ${this.endpoint.name}: ${String(error)}`, { cause: error });
-      this.releaseRoom();
-    } finally {
-      this.writing = false;
+    const step: Promise<void> = this.output.writeStep(delta).then(() => undefined, (error: unknown) => this.failed(error));
+    this.outstanding.add(step);
+    void step.finally(() => this.outstanding.delete(step));
+    const limit = this.endpoint.config.pipelined_steps ? PIPELINED_BATCHES_IN_FLIGHT : 1;
+    while (this.outstanding.size >= limit) await Promise.race(this.outstanding);
+  }
+
+  private failed(error: unknown): void {
+    if (error instanceof StepWriteError) {
+      this.failedItems += error.result.failed;
+      this.logger.error({ endpoint: this.endpoint.name, failed: error.result.failed }, error.message);
+      return;
     }
+    this.fatal = error instanceof DynaviewError
+      ? error
+      : new DynaviewError('OUTPUT_FAILED', `connector ${this.endpoint.name}: ${String(error)}`, { cause: error });
+    this.releaseRoom();
   }
 
   private releaseRoom(): void {

@@ -16,6 +16,8 @@ export interface WriteRequest {
   readonly size: number;
   /** The row the request came from, kept to name the key if the write fails. */
   readonly row: Row;
+  /** Set when a newer write of the same key replaced this one before it was sent (pipelined steps). */
+  superseded?: boolean;
 }
 
 export interface ChunkLimits {

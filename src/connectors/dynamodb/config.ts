@@ -23,6 +23,8 @@ export interface DynamoDBOutputConfig {
   threads: number;
   /** `null` retries forever. */
   max_retries: number | null;
+  /** Overlap the writes of consecutive steps, keeping per-key order. */
+  pipelined_steps: boolean;
   put_condition_expression?: string;
   delete_condition_expression?: string;
 }
@@ -127,6 +129,12 @@ const OPTIONS_SCHEMA = z.strictObject({
       + 'such as throttling are first retried by the AWS SDK (5 attempts per call), which does not count toward '
       + 'this limit; a call that still fails after those counts as one retry.',
     rule: 'must be an integer of at least 0, or null to retry forever',
+  }),
+  pipelined_steps: z.boolean().default(false).register(optionMeta, {
+    description: 'Start writing a step while the previous step\'s writes are still in flight, instead of waiting for '
+      + 'them (the step barrier). A write to a key never overtakes an earlier write to the same key, steps still '
+      + 'complete in order, and of several writes to one key that wait behind an earlier one only the newest is sent.',
+    rule: 'must be true or false',
   }),
   put_condition_expression: conditionExpression('Put'),
   delete_condition_expression: conditionExpression('Delete'),

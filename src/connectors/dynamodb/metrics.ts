@@ -28,6 +28,7 @@ export const COUNTERS = {
   duplicate_keys_skipped: { name: 'dynamodb_output_duplicate_keys_skipped_total', help: 'Keys skipped because the step changed them in a way that violates the index uniqueness.' },
   condition_check_failures: { name: 'dynamodb_output_condition_check_failures_total', help: 'Transactional writes suppressed because their condition expression failed.' },
   steps: { name: 'dynamodb_output_steps_total', help: 'Steps (change sets) written.' },
+  coalesced_writes: { name: 'dynamodb_output_coalesced_writes_total', help: 'Writes not sent because a newer write of the same key replaced them while they waited (pipelined_steps).' },
 } as const satisfies Record<string, MetricDef>;
 
 export const HISTOGRAMS = {

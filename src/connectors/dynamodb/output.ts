@@ -120,7 +120,10 @@ const THROUGHPUT_LOG_INTERVAL_MS = 60_000;
 class Output implements DynamoDBOutput {
   readonly settings: Readonly<Record<string, unknown>>;
   private readonly partitions: Partition[];
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Settles when the latest step has handed out all its writes. */
+  private stagedTail: Promise<unknown> = Promise.resolve();
+  /** Settles when the latest step is done. */
+  private doneTail: Promise<unknown> = Promise.resolve();
   private steps = 0;
   private closing: Promise<void> | undefined;
   private throughput = { since: performance.now(), records: 0, bytes: 0, retries: 0, steps: 0 };
@@ -153,9 +156,18 @@ class Output implements DynamoDBOutput {
     }
     this.steps += 1;
     const step = this.steps;
-    const run = this.tail.then(() => this.write(step, updates));
-    this.tail = run.catch(() => undefined);
-    return run;
+    // With the barrier a step starts when the previous one is done; pipelined, once the previous
+    // one has handed out all its writes. Either way results are delivered in step order.
+    const previousDone = this.doneTail;
+    const started = (this.config.pipelined_steps ? this.stagedTail : previousDone).then(() => this.start(step, updates));
+    this.stagedTail = started.then((s) => s.staged).catch(() => undefined);
+    const own = started.then((s) => s.done);
+    const result = own.then(
+      (value) => previousDone.then(() => value),
+      (error: unknown) => previousDone.then(() => { throw error; }),
+    );
+    this.doneTail = result.catch(() => undefined);
+    return result;
   }
 
   metrics(): MetricsSnapshot {
@@ -168,16 +180,23 @@ class Output implements DynamoDBOutput {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.tail;
+      await this.doneTail;
       await Promise.all(this.partitions.map((p) => p.close()));
     })();
     return this.closing;
   }
 
-  private async write(step: number, updates: Update[]): Promise<StepResult> {
-    const started = performance.now();
+  private start(step: number, updates: Update[]): { staged: Promise<unknown>; done: Promise<StepResult> } {
+    const startedAt = performance.now();
     const shares = this.partitions.length === 1 ? [updates] : routeByKey(updates, this.keyEncoder, this.partitions.length);
-    const reports = await Promise.all(this.partitions.map((p, i) => (shares[i]!.length > 0 ? p.writeStep(shares[i]!, step) : emptyStepReport())));
+    const steps = this.partitions.flatMap((p, i) => (shares[i]!.length > 0 ? [p.startStep(shares[i]!, step)] : []));
+    return {
+      staged: Promise.all(steps.map((s) => s.staged)),
+      done: Promise.all(steps.map((s) => s.done)).then((reports) => this.finish(step, reports, startedAt)),
+    };
+  }
+
+  private finish(step: number, reports: readonly StepReport[], startedAt: number): StepResult {
     const report = mergeReports(reports);
     this.meters.count('steps', 1);
     const result: StepResult = {
@@ -188,8 +207,9 @@ class Output implements DynamoDBOutput {
       skipped: report.skipped,
       failed: report.failed,
       retries: report.retries,
+      coalesced: report.coalesced,
       errors: report.errors.map((e) => DynaviewError.fromJSON(e)),
-      durationMs: performance.now() - started,
+      durationMs: performance.now() - startedAt,
     };
     this.logStep(result);
     if (report.failures.length > 0) throw new StepWriteError(result, report.failures.map((e) => DynaviewError.fromJSON(e)));
@@ -258,6 +278,7 @@ function mergeReports(reports: readonly StepReport[]): StepReport {
     total.bytes += r.bytes;
     total.failed += r.failed;
     total.retries += r.retries;
+    total.coalesced += r.coalesced;
     for (const reason of Object.keys(total.skipped) as SkipReason[]) total.skipped[reason] += r.skipped[reason];
     total.errors.push(...r.errors);
     total.failures.push(...r.failures);

@@ -13,6 +13,7 @@ import { ChunkBuilder, type ChunkLimits, type WriteRequest } from './chunks.js';
 import type { ChunkOutcome, ChunkWriter } from './chunk-writer.js';
 import type { Item, RowEncoder } from './encode.js';
 import { itemSize, MAX_ITEM_SIZE_BYTES } from './item-size.js';
+import { KeyOrdering } from './key-ordering.js';
 import type { MetricsSink } from './metrics.js';
 
 export type SkipReason = 'uniqueness_violation' | 'oversized' | 'invalid_value' | 'condition_check_failed';
@@ -28,6 +29,8 @@ export interface StepCounts {
   /** Items given up on after retries or a non-retriable error. */
   failed: number;
   retries: number;
+  /** Writes not sent because a newer write of the same key replaced them (pipelined steps). */
+  coalesced: number;
 }
 
 /** What one worker did with its share of a step; plain data so it can cross thread boundaries. */
@@ -44,7 +47,7 @@ const KEYS_SHOWN_IN_FAILURE = 5;
 
 export function emptyStepReport(): StepReport {
   return {
-    puts: 0, deletes: 0, bytes: 0, failed: 0, retries: 0, errors: [], failures: [],
+    puts: 0, deletes: 0, bytes: 0, failed: 0, retries: 0, coalesced: 0, errors: [], failures: [],
     skipped: { uniqueness_violation: 0, oversized: 0, invalid_value: 0, condition_check_failed: 0 },
   };
 }
@@ -59,22 +62,35 @@ export interface PartitionWriterOptions {
   limits: ChunkLimits;
   maxConcurrentRequests: number;
   metrics: MetricsSink;
+  /** Keep per-key order across steps whose writes overlap (pipelined_steps). */
+  pipelined: boolean;
+}
+
+/** A step being written: `staged` once all its writes are handed out, `done` once they have finished. */
+export interface StartedStep {
+  staged: Promise<void>;
+  done: Promise<StepReport>;
 }
 
 export class PartitionWriter {
   private readonly slots: Semaphore;
+  private readonly ordering: KeyOrdering | null;
 
   constructor(private readonly options: PartitionWriterOptions) {
     this.slots = new Semaphore(options.maxConcurrentRequests);
+    this.ordering = options.pipelined ? new KeyOrdering() : null;
   }
 
-  async writeStep(updates: readonly Update[]): Promise<StepReport> {
-    const step = new StepWrite(this.options, this.slots);
-    for (const [keyUpdates, key] of this.groupByKey(updates, step).values()) {
-      const request = step.requestFor(keyUpdates, key);
-      if (request) await step.stage(request);
-    }
-    return step.finish();
+  startStep(updates: readonly Update[]): StartedStep {
+    const step = new StepWrite(this.options, this.slots, this.ordering);
+    const staged = (async () => {
+      for (const [keyUpdates, key] of this.groupByKey(updates, step).values()) {
+        const request = step.requestFor(keyUpdates, key);
+        if (request) await step.stage(request);
+      }
+      await step.flushRest();
+    })();
+    return { staged, done: staged.then(() => step.settle()) };
   }
 
   private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, [Update[], Item]> {
@@ -111,7 +127,11 @@ class StepWrite {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly keptPerCode = new Map<string, number>();
 
-  constructor(private readonly options: PartitionWriterOptions, private readonly slots: Semaphore) {
+  constructor(
+    private readonly options: PartitionWriterOptions,
+    private readonly slots: Semaphore,
+    private readonly ordering: KeyOrdering | null,
+  ) {
     this.builder = new ChunkBuilder(options.limits);
   }
 
@@ -164,32 +184,57 @@ class StepWrite {
     this.keep(this.report.errors, error);
   }
 
-  async finish(): Promise<StepReport> {
+  /** Sends what is still staged. */
+  async flushRest(): Promise<void> {
     const rest = this.builder.flush();
     if (rest) await this.send(rest);
+  }
+
+  /** Resolves with the step's report once every write it started has finished. */
+  async settle(): Promise<StepReport> {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     return this.report;
   }
 
-  /** Waits for a free request slot (backpressure), then sends the chunk without waiting for it. */
+  /**
+   * Waits for a free request slot (backpressure), then sends the chunk without waiting for it.
+   * With pipelined steps the chunk first waits, holding its slot, for earlier writes of its keys.
+   */
   private async send(chunk: WriteRequest[]): Promise<void> {
-    const { metrics, chunkWriter } = this.options;
+    const { metrics } = this.options;
     const waitStarted = performance.now();
     await this.slots.acquire();
     metrics.observe('semaphore_wait_microseconds', (performance.now() - waitStarted) * 1000);
-    metrics.count('write_chunks', 1);
     metrics.shift('requests_in_flight', 1);
-    const write = chunkWriter.write(chunk)
-      .catch((error: unknown): ChunkOutcome => ({
-        written: [], conditionFailed: [], failed: chunk, retries: 0, failure: `unexpected error: ${String(error)}`,
-      }))
-      .then((outcome) => this.record(outcome))
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => { finished = resolve; });
+    const earlier = this.ordering ? this.ordering.enter(chunk, done) : [];
+    const write = this.writeAfter(earlier, chunk)
       .finally(() => {
         metrics.shift('requests_in_flight', -1);
         this.slots.release();
         this.inFlight.delete(write);
+        this.ordering?.leave(chunk, done);
+        finished();
       });
     this.inFlight.add(write);
+  }
+
+  private async writeAfter(earlier: readonly Promise<void>[], chunk: readonly WriteRequest[]): Promise<void> {
+    const { metrics, chunkWriter } = this.options;
+    if (earlier.length > 0) await Promise.all(earlier);
+    const live = this.ordering ? this.ordering.send(chunk) : chunk;
+    const coalesced = chunk.length - live.length;
+    if (coalesced > 0) {
+      metrics.count('coalesced_writes', coalesced);
+      this.report.coalesced += coalesced;
+    }
+    if (live.length === 0) return;
+    metrics.count('write_chunks', 1);
+    const outcome = await chunkWriter.write(live).catch((error: unknown): ChunkOutcome => ({
+      written: [], conditionFailed: [], failed: live, retries: 0, failure: `unexpected error: ${String(error)}`,
+    }));
+    this.record(outcome);
   }
 
   private record(outcome: ChunkOutcome): void {

@@ -55,6 +55,7 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
   const writer = new PartitionWriter({
     connector, view: view.name, index: index.name, table: config.table, encoder, chunkWriter, metrics,
     maxConcurrentRequests: config.max_concurrent_requests,
+    pipelined: config.pipelined_steps,
     limits: {
       maxRequests: config.batch_size,
       flushBytes: config.max_buffer_size_bytes,

@@ -9,20 +9,20 @@ import type { Update } from '../../schema.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RowEncoder } from './encode.js';
 import type { ConnectorMetrics } from './metrics.js';
-import type { PartitionWriter, StepReport } from './partition-writer.js';
+import type { PartitionWriter, StartedStep, StepReport } from './partition-writer.js';
 import type { PartitionSetup } from './partition.js';
 import type { FromWorker, MetricsBatch, ToWorker } from './worker-protocol.js';
 
 export interface Partition {
-  writeStep(updates: Update[], step: number): Promise<StepReport>;
+  startStep(updates: Update[], step: number): StartedStep;
   close(): Promise<void>;
 }
 
 export class InProcessPartition implements Partition {
   constructor(private readonly writer: PartitionWriter, private readonly client: DynamoDBClient) {}
 
-  writeStep(updates: Update[]): Promise<StepReport> {
-    return this.writer.writeStep(updates);
+  startStep(updates: Update[]): StartedStep {
+    return this.writer.startStep(updates);
   }
 
   async close(): Promise<void> {
@@ -31,6 +31,7 @@ export class InProcessPartition implements Partition {
 }
 
 interface Waiter {
+  staged: () => void;
   resolve: (report: StepReport) => void;
   reject: (error: Error) => void;
 }
@@ -54,12 +55,26 @@ export class ThreadPartition implements Partition {
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
 
-  writeStep(updates: Update[], step: number): Promise<StepReport> {
-    if (this.crash) return Promise.reject(this.crash);
-    return new Promise((resolve, reject) => {
-      this.waiters.set(step, { resolve, reject });
+  startStep(updates: Update[], step: number): StartedStep {
+    if (this.crash) {
+      const crashed = Promise.reject(this.crash);
+      crashed.catch(() => undefined);
+      return { staged: crashed, done: Promise.reject(this.crash) };
+    }
+    let staged!: () => void;
+    let failStaged!: (error: Error) => void;
+    const stagedPromise = new Promise<void>((resolve, reject) => { staged = resolve; failStaged = reject; });
+    const done = new Promise<StepReport>((resolve, reject) => {
+      this.waiters.set(step, {
+        staged,
+        resolve: (report) => { staged(); resolve(report); },
+        reject: (error) => { failStaged(error); reject(error); },
+      });
       this.post({ type: 'step', step, updates });
     });
+    // Whoever waits for `done` hears of a failure; `staged` must not report it a second time.
+    stagedPromise.catch(() => undefined);
+    return { staged: stagedPromise, done };
   }
 
   async close(): Promise<void> {
@@ -75,6 +90,9 @@ export class ThreadPartition implements Partition {
     switch (message.type) {
       case 'metrics':
         applyMetrics(this.metrics, message.batch);
+        return;
+      case 'step-staged':
+        this.waiters.get(message.step)?.staged();
         return;
       case 'step-done':
         this.settle(message.step)?.resolve(message.report);

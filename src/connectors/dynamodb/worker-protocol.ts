@@ -16,6 +16,7 @@ export interface MetricsBatch {
 
 export type FromWorker =
   | { type: 'metrics'; batch: MetricsBatch }
+  | { type: 'step-staged'; step: number }
   | { type: 'step-done'; step: number; report: StepReport }
   | { type: 'step-failed'; step: number; error: SerializedError }
   | { type: 'closed' };

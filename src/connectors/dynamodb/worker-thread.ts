@@ -55,17 +55,21 @@ port.on('message', (message: ToWorker) => {
     port.close();
     return;
   }
-  writer.writeStep(message.updates).then(
+  const { step } = message;
+  const started = writer.startStep(message.updates);
+  // A failure is reported once, through `done`, which fails whenever `staged` does.
+  started.staged.then(() => post({ type: 'step-staged', step }), () => undefined);
+  started.done.then(
     (report) => {
       metrics.flush();
-      post({ type: 'step-done', step: message.step, report });
+      post({ type: 'step-done', step, report });
     },
     (error: unknown) => {
       metrics.flush();
       const serialized = error instanceof DynaviewError
         ? error.toJSON()
         : { code: 'INTERNAL_ERROR', message: String(error instanceof Error ? error.stack : error), retriable: false, context: {} };
-      post({ type: 'step-failed', step: message.step, error: serialized });
+      post({ type: 'step-failed', step, error: serialized });
     },
   );
 });

@@ -1,0 +1,35 @@
+/**
+ * Everything one simulator instance holds: its tables, counters, idempotency tokens and settings.
+ * Operations run synchronously on it, one request at a time, so they need no locking.
+ */
+import { TableCapacity } from './capacity.js';
+import { IdempotencyTokens } from './idempotency.js';
+import type { ResolvedSimulatorOptions } from './options.js';
+import { tableNotFound } from './protocol.js';
+import { StatsRecorder } from './stats.js';
+import type { SimTable } from './tables.js';
+
+export interface SimState {
+  readonly tables: Map<string, SimTable>;
+  readonly stats: StatsRecorder;
+  readonly tokens: IdempotencyTokens;
+  readonly options: ResolvedSimulatorOptions;
+  /** Milliseconds on a monotonic clock, for token buckets and token lifetimes. */
+  now(): number;
+}
+
+export function createState(options: ResolvedSimulatorOptions, now: () => number = () => performance.now()): SimState {
+  return { tables: new Map(), stats: new StatsRecorder(), tokens: new IdempotencyTokens(), options, now };
+}
+
+export function requireTable(state: SimState, name: unknown): SimTable {
+  const table = typeof name === 'string' ? state.tables.get(name) : undefined;
+  if (!table) throw tableNotFound();
+  return table;
+}
+
+/** The option overrides the table's own provisioned capacity; on-demand tables are unlimited without it. */
+export function capacityFor(state: SimState, provisionedWcu: number | undefined): TableCapacity | undefined {
+  const wcu = state.options.writeCapacityUnits ?? provisionedWcu;
+  return wcu === undefined || wcu <= 0 ? undefined : new TableCapacity(wcu, state.options.burstSeconds, state.now());
+}
