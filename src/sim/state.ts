@@ -4,6 +4,7 @@
  */
 import { TableCapacity } from './capacity.js';
 import { IdempotencyTokens } from './idempotency.js';
+import { latencySampler } from './latency.js';
 import type { ResolvedSimulatorOptions } from './options.js';
 import { tableNotFound } from './protocol.js';
 import { StatsRecorder } from './stats.js';
@@ -14,12 +15,21 @@ export interface SimState {
   readonly stats: StatsRecorder;
   readonly tokens: IdempotencyTokens;
   readonly options: ResolvedSimulatorOptions;
+  /** The latency to add to the next request, in ms. */
+  readonly sampleLatencyMs: () => number;
   /** Milliseconds on a monotonic clock, for token buckets and token lifetimes. */
   now(): number;
 }
 
 export function createState(options: ResolvedSimulatorOptions, now: () => number = () => performance.now()): SimState {
-  return { tables: new Map(), stats: new StatsRecorder(), tokens: new IdempotencyTokens(), options, now };
+  return {
+    tables: new Map(),
+    stats: new StatsRecorder(),
+    tokens: new IdempotencyTokens(),
+    options,
+    sampleLatencyMs: latencySampler(options.latencyMedianMs, options.latencyP99Ms, options.random),
+    now,
+  };
 }
 
 export function requireTable(state: SimState, name: unknown): SimTable {

@@ -47,6 +47,12 @@ export class StatsRecorder {
     this.total[counter] += amount;
   }
 
+  /** Counts one request (or one fault) in the total and once for each table it names. */
+  countRequest(tables: readonly string[], counter: 'requests' | 'faults'): void {
+    this.total[counter] += 1;
+    for (const name of tables) this.table(name)[counter] += 1;
+  }
+
   snapshot(): SimStats {
     const tables: Record<string, SimCounters> = {};
     for (const [name, counters] of this.tables) tables[name] = { ...counters };

@@ -40,6 +40,7 @@ describe('defaults', () => {
       max_concurrent_requests: 64,
       threads: 1,
       max_retries: 10,
+      pipelined_steps: false,
     });
   });
 
@@ -270,7 +271,7 @@ describe('secrets', () => {
 describe('the option list used for documentation', () => {
   const ALL_FIELDS = [
     'table', 'region', 'endpoint_url', 'aws_access_key_id', 'aws_secret_access_key', 'write_mode', 'batch_size',
-    'max_buffer_size_bytes', 'max_concurrent_requests', 'threads', 'max_retries', 'put_condition_expression',
+    'max_buffer_size_bytes', 'max_concurrent_requests', 'threads', 'max_retries', 'pipelined_steps', 'put_condition_expression',
     'delete_condition_expression',
   ];
 
@@ -284,7 +285,7 @@ describe('the option list used for documentation', () => {
 
   test('gives every option a type and a description', () => {
     for (const option of DYNAMODB_OUTPUT_OPTIONS) {
-      assert.match(option.type, /^(string|integer|integer or null)$/, option.name);
+      assert.match(option.type, /^(string|integer|integer or null|boolean)$/, option.name);
       assert.ok(option.description.length > 20, option.name);
     }
     assert.equal(DYNAMODB_OUTPUT_OPTIONS.find((o) => o.name === 'max_retries')?.type, 'integer or null');
