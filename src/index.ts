@@ -10,3 +10,6 @@ export { ConfigError, DynaviewError, InvalidValueError, SchemaMismatchError, Sql
 export type { ConfigProblem, ErrorContext, SerializedError } from './errors.js';
 export { startDynamoDBLocal } from './local/dynamodb-local.js';
 export type { DynamoDBLocal, DynamoDBLocalOptions } from './local/dynamodb-local.js';
+export { startSimulator } from './sim/server.js';
+export type { Simulator } from './sim/server.js';
+export type { SimulatorOptions } from './sim/options.js';

@@ -9,10 +9,12 @@ import { checkCommand } from './check-command.js';
 import { cliLogger } from './logger.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_RUNTIME_FAILURE, ProgramInvalid, RunFailed } from './outcome.js';
 import { runCommand } from './run-command.js';
+import { SIM_ARG_OPTIONS, SIM_HELP, SIM_USAGE, simCommand } from './sim-command.js';
 
 const USAGE = `usage:
   dynaview run <program.sql> [--local] [--local-dir DIR] [--metrics-port N]
   dynaview check <program.sql> [--describe]
+${SIM_USAGE}
 
 run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and writes its views
         to DynamoDB. --local starts an embedded DynamoDB Local, points every dynamodb_output at
@@ -21,6 +23,7 @@ run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and 
         --metrics-port serves /metrics (Prometheus) and /status (JSON) on 127.0.0.1.
 check   parses and validates the program and every connector, reporting all problems;
         --describe also checks each target table's key schema against its index.
+${SIM_HELP}
 
 Exit codes: 0 success, 2 invalid program or configuration, 1 runtime failure.
 Log level: DYNAVIEW_LOG_LEVEL (default info).`;
@@ -39,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'metrics-port': { type: 'string' },
         describe: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...SIM_ARG_OPTIONS,
       },
     });
   } catch (error) {
@@ -50,6 +54,16 @@ async function main(argv: readonly string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT_OK;
+  }
+  if (command === 'sim' && positionals.length === 1) {
+    try {
+      await simCommand(values, process.stdout);
+      return EXIT_OK;
+    } catch (error) {
+      if (!(error instanceof DynaviewError)) throw error;
+      process.stderr.write(`error: ${error.message}\n`);
+      return RunFailed.from(error).exitCode;
+    }
   }
   if ((command !== 'run' && command !== 'check') || !file || extra.length > 0) {
     process.stderr.write(`dynaview: ${command && command !== 'run' && command !== 'check' ? `unknown command "${command}"` : 'expected a command and one program file'}\n${USAGE}\n`);

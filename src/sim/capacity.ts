@@ -3,6 +3,7 @@
  * burst of some seconds' worth) and one per partition (DynamoDB's hard 1,000 WCU/s per partition),
  * keys hashed to ceil(WCU / 1000) partitions, so that a hot key throttles before the table does.
  */
+import { fnv1a } from '../util/hash.js';
 
 /** DynamoDB's limit per partition, whatever the table's capacity. */
 export const PARTITION_WCU_PER_SECOND = 1000;
@@ -79,14 +80,4 @@ export class TableCapacity {
   partitionOf(partitionKey: string): TokenBucket {
     return this.partitions[fnv1a(partitionKey) % this.partitions.length] as TokenBucket;
   }
-}
-
-/** FNV-1a over UTF-16 code units: cheap, stable, and spreads similar keys across partitions. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

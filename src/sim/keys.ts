@@ -3,7 +3,7 @@
  * (present, of the declared type, not empty, at most 2048 bytes for a partition key and 1024 for
  * a sort key), and turned into one string per item for the table's Map.
  */
-import { validationError, type WireItem, type WireValue } from './protocol.js';
+import { ApiError, validationError, type WireItem, type WireValue } from './protocol.js';
 import { base64Length } from './validate.js';
 
 export type KeyType = 'S' | 'N' | 'B';
@@ -16,6 +16,16 @@ export interface KeyAttribute {
 export interface KeySchema {
   hash: KeyAttribute;
   range?: KeyAttribute;
+}
+
+/**
+ * A key value of the wrong type or too long. Inside a transaction DynamoDB Local reports these as
+ * a ValidationError cancellation reason, while a missing or empty key fails the whole request.
+ */
+export class KeyValueError extends ApiError {
+  constructor(message: string) {
+    super('ValidationException', message);
+  }
 }
 
 const MAX_HASH_KEY_BYTES = 2048;
@@ -55,14 +65,14 @@ function keyValue(attribute: KeyAttribute, value: WireValue | undefined, maxByte
   const text = value[attribute.type];
   if (typeof text !== 'string') {
     const actual = Object.keys(value)[0] ?? 'none';
-    throw validationError(`One or more parameter values were invalid: Type mismatch for key ${attribute.name} expected: ${attribute.type} actual: ${actual}`);
+    throw new KeyValueError(`One or more parameter values were invalid: Type mismatch for key ${attribute.name} expected: ${attribute.type} actual: ${actual}`);
   }
   if (text.length === 0) {
     throw validationError(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${attribute.type === 'B' ? 'binary' : 'string'} value. Key: ${attribute.name}`);
   }
   const bytes = attribute.type === 'B' ? base64Length(text) : attribute.type === 'S' ? Buffer.byteLength(text, 'utf8') : 0;
   if (bytes > maxBytes) {
-    throw validationError('One or more parameter values were invalid: Hash primary key values must be under 2048 bytes, and range primary key values must be under 1024 bytes');
+    throw new KeyValueError('One or more parameter values were invalid: Hash primary key values must be under 2048 bytes, and range primary key values must be under 1024 bytes');
   }
   return text;
 }

@@ -14,25 +14,45 @@ const DIGIT_0 = 0x30;
 const DIGIT_1 = 0x31;
 const DIGIT_9 = 0x39;
 const MINUS = 0x2d;
+const DOT = 0x2e;
 
 /** The normalized text of a number (the same string when it already is), or a ValidationException. */
 export function canonicalNumber(text: string): string {
-  if (isPlainCanonicalInteger(text)) return text;
+  if (isCanonicalDecimal(text)) return text;
   return normalize(text);
 }
 
-/** `-?[1-9][0-9]*` of at most 38 digits, or `0`: the common case, which needs no rewriting. */
-function isPlainCanonicalInteger(text: string): boolean {
+/**
+ * `-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?` with at most 38 digits and not `-0`: the text a careful writer
+ * sends, which needs no rewriting. Checked in one pass because it is on every number's path.
+ */
+function isCanonicalDecimal(text: string): boolean {
   const start = text.charCodeAt(0) === MINUS ? 1 : 0;
-  const digits = text.length - start;
-  if (digits === 0 || digits > MAX_PRECISION) return false;
+  const end = text.length;
+  if (end === start || end - start > MAX_PRECISION + 2) return false;
   const first = text.charCodeAt(start);
-  if (first < DIGIT_1 || first > DIGIT_9) return text === '0';
-  for (let i = start + 1; i < text.length; i += 1) {
+  let i = start + 1;
+  if (first === DIGIT_0) {
+    if (end === i) return start === 0;
+    if (text.charCodeAt(i) !== DOT) return false;
+  } else if (first < DIGIT_1 || first > DIGIT_9) {
+    return false;
+  }
+  for (; i < end; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) break;
+    if (c < DIGIT_0 || c > DIGIT_9) return false;
+  }
+  if (i === end) return end - start <= MAX_PRECISION;
+  // A fraction: digits only, the last one not zero, and (without leading zeros) at most 38 digits in all.
+  const dot = i;
+  for (i += 1; i < end; i += 1) {
     const c = text.charCodeAt(i);
     if (c < DIGIT_0 || c > DIGIT_9) return false;
   }
-  return true;
+  if (dot === end - 1 || text.charCodeAt(end - 1) === DIGIT_0) return false;
+  // "0.000123" has 3 significant digits; the regular path counts them exactly, so defer long ones to it.
+  return end - start - 1 <= MAX_PRECISION && first !== DIGIT_0;
 }
 
 function normalize(text: string): string {

@@ -1,17 +1,17 @@
 /**
  * TransactWriteItems: up to 100 Put, Delete and ConditionCheck actions on distinct items, applied
  * all or none. Order of checks: request shape, item validation and the 4 MB aggregate (top-level
- * ValidationException, as DynamoDB Local answers), duplicate items, key errors (a ValidationError
- * cancellation reason, as Local gives), the idempotency token, capacity (ThrottlingError reasons,
+ * ValidationException, as DynamoDB Local answers), duplicate items, wrongly typed or too long keys (a
+ * ValidationError cancellation reason, as Local gives), the idempotency token, capacity (ThrottlingError reasons,
  * at 2 WCU per KB), then conditions (ConditionalCheckFailed reasons).
  */
 import { MAX_TRANSACTION_BYTES } from '../connectors/dynamodb/item-size.js';
 import { isPlainObject } from '../util/config-problems.js';
 import { writeUnits } from './capacity.js';
 import { conditionHolds, conditionOf, type BoundCondition } from './conditions.js';
-import { itemKey, partitionKeyOf } from './keys.js';
+import { itemKey, KeyValueError, partitionKeyOf } from './keys.js';
 import {
-  ApiError, transactionCanceled, validationError, type CancellationReason, type RequestBody, type WireItem,
+  transactionCanceled, validationError, type CancellationReason, type RequestBody, type WireItem,
 } from './protocol.js';
 import { requireTable, type SimState } from './state.js';
 import type { SimTable, StoredItem } from './tables.js';
@@ -109,7 +109,7 @@ function prepareAction(state: SimState): (element: unknown) => PreparedAction {
     try {
       key = itemKey(table.schema, keyAttributes, kind !== 'Put');
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
+      if (!(error instanceof KeyValueError)) throw error;
       keyError = error.message;
     }
     return {

@@ -12,6 +12,7 @@ import type { ConnectorMetrics } from './metrics.js';
 import type { PartitionWriter, StartedStep, StepReport } from './partition-writer.js';
 import type { PartitionSetup } from './partition.js';
 import type { FromWorker, MetricsBatch, ToWorker } from './worker-protocol.js';
+import { fnv1a } from '../../util/hash.js';
 
 export interface Partition {
   startStep(updates: Update[], step: number): StartedStep;
@@ -137,13 +138,4 @@ export function routeByKey(updates: Iterable<Update>, encoder: RowEncoder, worke
     shares[slot]!.push(update);
   }
   return shares;
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
