@@ -224,6 +224,7 @@ test("dynaview's connector completes a table through a throttling, slow simulato
       const changes: Update[] = Array.from({ length: rows }, (_, id) => ({ row: { id, s: `row ${id}` }, weight: 1 }));
       const result = await out.writeStep(changes);
       assert.equal(result.puts, rows);
+      assert.ok(out.metrics().concurrency_limit < 64, `the connector lowered its in-flight limit (${out.metrics().concurrency_limit})`);
     } finally {
       await out.close();
     }

@@ -7,7 +7,7 @@ import type { WriteRequest as DynamoWriteRequest } from '@aws-sdk/client-dynamod
 import type { WriteRequest } from './chunks.js';
 import type { ChunkOutcome, ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
 import type { MetricsSink } from './metrics.js';
-import { describeAwsError, isTransientError, mayRetry, type RetryPolicy } from './retry.js';
+import { describeAwsError, isThrottlingError, isTransientError, mayRetry, wasRetriedBySdk, type RetryPolicy } from './retry.js';
 
 export interface BatchWriterOptions {
   table: string;
@@ -26,6 +26,7 @@ export class BatchChunkWriter implements ChunkWriter {
     const started = performance.now();
     let pending = chunk;
     let retries = 0;
+    let throttled = false;
     const backOff = async (): Promise<void> => {
       retries += 1;
       metrics.count('retries', 1);
@@ -35,7 +36,7 @@ export class BatchChunkWriter implements ChunkWriter {
       metrics.observe('write_call_latency_microseconds', (performance.now() - started) * 1000);
       const failedIds = new Set(failed.map((r) => r.keyId));
       const written = failed.length === 0 ? chunk : chunk.filter((r) => !failedIds.has(r.keyId));
-      return { written, conditionFailed: [], failed, retries, ...(failure === undefined ? {} : { failure }) };
+      return { written, conditionFailed: [], failed, retries, throttled, ...(failure === undefined ? {} : { failure }) };
     };
 
     for (;;) {
@@ -44,7 +45,9 @@ export class BatchChunkWriter implements ChunkWriter {
         metrics.count('write_requests', 1);
         const response = await api.batchWrite({ RequestItems: { [table]: pending.map(toDynamoRequest) } });
         unprocessed = response.UnprocessedItems?.[table] ?? [];
+        if (unprocessed.length > 0 || wasRetriedBySdk(response)) throttled = true;
       } catch (error) {
+        if (isThrottlingError(error)) throttled = true;
         if (isTransientError(error) && mayRetry(retry, retries)) {
           await backOff();
           continue;

@@ -29,6 +29,8 @@ export interface ChunkOutcome {
   readonly failed: readonly WriteRequest[];
   readonly failure?: string;
   readonly retries: number;
+  /** Whether DynamoDB throttled any attempt of this chunk (the SDK's own retries included). */
+  readonly throttled: boolean;
 }
 
 export interface ChunkWriter {

@@ -44,6 +44,10 @@ export const HISTOGRAMS = {
 
 export const GAUGES = {
   requests_in_flight: { name: 'dynamodb_output_requests_in_flight', help: 'Write requests currently in flight.' },
+  concurrency_limit: {
+    name: 'dynamodb_output_concurrency_limit',
+    help: 'Write requests allowed in flight (summed over workers): max_concurrent_requests, lowered while DynamoDB throttles.',
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type CounterKey = keyof typeof COUNTERS;

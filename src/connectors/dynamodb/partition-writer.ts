@@ -13,6 +13,7 @@ import { ChunkBuilder, type ChunkLimits, type WriteRequest } from './chunks.js';
 import type { ChunkOutcome, ChunkWriter } from './chunk-writer.js';
 import type { Item, RowEncoder } from './encode.js';
 import { itemSize, MAX_ITEM_SIZE_BYTES } from './item-size.js';
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { KeyOrdering } from './key-ordering.js';
 import type { MetricsSink } from './metrics.js';
 
@@ -74,15 +75,18 @@ export interface StartedStep {
 
 export class PartitionWriter {
   private readonly slots: Semaphore;
+  private readonly concurrency: AdaptiveConcurrency;
   private readonly ordering: KeyOrdering | null;
 
   constructor(private readonly options: PartitionWriterOptions) {
     this.slots = new Semaphore(options.maxConcurrentRequests);
+    this.concurrency = new AdaptiveConcurrency(this.slots, options.maxConcurrentRequests);
+    options.metrics.shift('concurrency_limit', options.maxConcurrentRequests);
     this.ordering = options.pipelined ? new KeyOrdering() : null;
   }
 
   startStep(updates: readonly Update[]): StartedStep {
-    const step = new StepWrite(this.options, this.slots, this.ordering);
+    const step = new StepWrite(this.options, this.slots, this.concurrency, this.ordering);
     const staged = (async () => {
       for (const [keyUpdates, key] of this.groupByKey(updates, step).values()) {
         const request = step.requestFor(keyUpdates, key);
@@ -130,6 +134,7 @@ class StepWrite {
   constructor(
     private readonly options: PartitionWriterOptions,
     private readonly slots: Semaphore,
+    private readonly concurrency: AdaptiveConcurrency,
     private readonly ordering: KeyOrdering | null,
   ) {
     this.builder = new ChunkBuilder(options.limits);
@@ -232,8 +237,11 @@ class StepWrite {
     if (live.length === 0) return;
     metrics.count('write_chunks', 1);
     const outcome = await chunkWriter.write(live).catch((error: unknown): ChunkOutcome => ({
-      written: [], conditionFailed: [], failed: live, retries: 0, failure: `unexpected error: ${String(error)}`,
+      written: [], conditionFailed: [], failed: live, retries: 0, throttled: false, failure: `unexpected error: ${String(error)}`,
     }));
+    const limitBefore = this.concurrency.limit;
+    this.concurrency.record(outcome.throttled);
+    metrics.shift('concurrency_limit', this.concurrency.limit - limitBefore);
     this.record(outcome);
   }
 

@@ -71,6 +71,20 @@ export function isTransientError(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
+const THROTTLING_NAMES = new Set([
+  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException',
+]);
+
+/** Whether an error says DynamoDB is over capacity (as opposed to failing). */
+export function isThrottlingError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && THROTTLING_NAMES.has((error as AwsLikeError).name ?? '');
+}
+
+/** Whether a response needed retries by the SDK, which for a write almost always means throttling. */
+export function wasRetriedBySdk(response: { $metadata?: { attempts?: number } }): boolean {
+  return (response.$metadata?.attempts ?? 1) > 1;
+}
+
 /** `Name: message` of an AWS error, for reports. AWS error texts carry no credentials. */
 export function describeAwsError(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);

@@ -9,7 +9,7 @@ import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dyna
 import type { WriteRequest } from './chunks.js';
 import type { ChunkOutcome, ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
 import type { MetricsSink } from './metrics.js';
-import { describeAwsError, isTransientError, mayRetry, type RetryPolicy } from './retry.js';
+import { describeAwsError, isThrottlingError, isTransientError, mayRetry, wasRetriedBySdk, type RetryPolicy } from './retry.js';
 
 export interface TransactWriterOptions {
   table: string;
@@ -20,7 +20,8 @@ export interface TransactWriterOptions {
   deleteCondition?: string;
 }
 
-const RETRIABLE_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const THROTTLING_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+const RETRIABLE_REASONS = new Set(['TransactionConflict', ...THROTTLING_REASONS]);
 
 /** What a cancellation means for the chunk, from its per-item reasons. */
 export type CancellationVerdict =
@@ -57,13 +58,14 @@ export class TransactChunkWriter implements ChunkWriter {
     let pending = chunk;
     const conditionFailed: WriteRequest[] = [];
     let retries = 0;
+    let throttled = false;
     // One token per distinct payload: a retry after an ambiguous failure (timeout, 500) is then
     // applied at most once, and a changed payload never reuses a token.
     let token = randomUUID();
     const finish = (failed: readonly WriteRequest[], failure?: string): ChunkOutcome => {
       metrics.observe('write_call_latency_microseconds', (performance.now() - started) * 1000);
       const written = failed.length > 0 ? [] : pending;
-      return { written, conditionFailed, failed, retries, ...(failure === undefined ? {} : { failure }) };
+      return { written, conditionFailed, failed, retries, throttled, ...(failure === undefined ? {} : { failure }) };
     };
     const backOff = async (): Promise<void> => {
       retries += 1;
@@ -74,10 +76,14 @@ export class TransactChunkWriter implements ChunkWriter {
     while (pending.length > 0) {
       try {
         metrics.count('write_requests', 1);
-        await api.transactWrite({ TransactItems: pending.map((r) => this.toTransactItem(r)), ClientRequestToken: token });
+        const response = await api.transactWrite({ TransactItems: pending.map((r) => this.toTransactItem(r)), ClientRequestToken: token });
+        if (wasRetriedBySdk(response)) throttled = true;
         return finish([]);
       } catch (error) {
         const verdict = isCancellation(error) ? judgeCancellation(error.CancellationReasons, pending.length) : undefined;
+        if (isThrottlingError(error) || (isCancellation(error) && error.CancellationReasons?.some((r) => THROTTLING_REASONS.has(r.Code ?? '')))) {
+          throttled = true;
+        }
         if (verdict?.kind === 'fail') {
           metrics.count('transact_write_failures', 1);
           return finish([...pending, ...conditionFailed.splice(0)], `transaction cancelled: ${verdict.reasons}`);
