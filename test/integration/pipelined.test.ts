@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDynamoDBOutput, type DynamoDBWriteApi, type Update } from '../../src/index.js';
-import { createTable, localConnection, scanAll, useDynamoDB } from '../support/dynamodb.js';
+import { openDynamoDBOutput, startSimulator, type DynamoDBWriteApi, type Update } from '../../src/index.js';
+import { createTable, localClient, localConnection, scanAll, useDynamoDB } from '../support/dynamodb.js';
 import { sortedRows } from '../support/items.js';
 
 const ddb = useDynamoDB();
@@ -103,4 +103,28 @@ test('without pipelined_steps a step starts only when the previous one has compl
   }
   assert.equal(overlapped, false);
   assert.equal((await scanAll(ddb.client, table)).length, 20);
+});
+
+test('pipelined_steps against the simulator\'s latency jitter and throttling ends with the last value of every key', async () => {
+  const sim = await startSimulator({ latencyMedianMs: 3, latencyP99Ms: 20, writeCapacityUnits: 3000 });
+  const client = localClient(sim.endpoint);
+  try {
+    const table = await createTable(client, { hash: ['id', 'N'] });
+    const out = await openDynamoDBOutput({
+      name: 'pipe_sim', view, index,
+      config: { table, ...localConnection(sim.endpoint), pipelined_steps: true, batch_size: 4, max_retries: null },
+    });
+    const { changes, final } = hotKeySteps(80, 16);
+    const completed: number[] = [];
+    try {
+      await Promise.all(changes.map((step) => out.writeStep(step).then((r) => { completed.push(r.step); })));
+    } finally {
+      await out.close();
+    }
+    assert.deepEqual(completed, changes.map((_, i) => i + 1));
+    assert.deepEqual(sortedRows(await scanAll(client, table), 'id'), [...final].sort((a, b) => a[0] - b[0]).map(([id, n]) => ({ id, n })));
+  } finally {
+    client.destroy();
+    await sim.stop();
+  }
 });
