@@ -61,13 +61,10 @@ export class Progress {
   line(): string {
     const stats = this.pipeline.stats;
     const input = Object.values(stats.inputRows).reduce((a, b) => a + b, 0);
-    const outputs = this.runners.map((r) => {
-      const m = r.output.metrics();
-      return `${r.endpoint.name} ${m.records_written} written`;
-    });
-    const totals = this.runners.map((r) => r.output.metrics());
-    const retries = totals.reduce((n, m) => n + m.retries, 0);
-    const dropped = totals.reduce((n, m) => n + m.oversized_items_dropped + m.invalid_items_dropped + m.duplicate_keys_skipped + m.failed_items, 0);
+    const snapshots = this.runners.map((r) => ({ name: r.endpoint.name, metrics: r.output.metrics() }));
+    const outputs = snapshots.map(({ name, metrics }) => `${name} ${metrics.records_written} written`);
+    const retries = snapshots.reduce((n, { metrics: m }) => n + m.retries, 0);
+    const dropped = snapshots.reduce((n, { metrics: m }) => n + m.oversized_items_dropped + m.invalid_items_dropped + m.duplicate_keys_skipped + m.failed_items, 0);
     return `step ${stats.steps} | input ${input} rows | ${outputs.join(' | ')} | ${Math.round(this.rate)} rows/s | retries ${retries} | dropped ${dropped}`;
   }
 

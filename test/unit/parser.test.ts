@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseProgram } from '../../src/sql/parser.js';
@@ -5,36 +6,8 @@ import { tokenize } from '../../src/sql/lexer.js';
 import { SqlError } from '../../src/errors.js';
 import type { CreateTable, CreateView, Expression, Program, Select, Statement } from '../../src/sql/ast.js';
 
-// The example program of Feldera's DynamoDB connector documentation.
-const SEED = `-- Feldera SQL
--- Create a table and fill it with 5 randomly generated records.
-CREATE TABLE t0 (id INT NOT NULL, sort VARCHAR NOT NULL, s VARCHAR) WITH (
-'connectors' = '[{
-"transport": {
-"name": "datagen",
-"config": {
-"plan": [{ "rate": 1, "limit": 5 }]
-}
-}
-}]'
-);
--- Create a view and attach a DynamoDB output connector to it.
-CREATE MATERIALIZED VIEW v1 WITH (
-'connectors' = '[{
-"index": "v1_idx",
-"transport": {
-"name": "dynamodb_output",
-"config": {
-"table": "feldera_out",
-"region": "us-east-1"
-}
-}
-}]'
-) AS SELECT * FROM t0;
--- Index v1 using (id, sort) as a composite key.
--- Both columns must correspond to the DynamoDB table's key schema.
-CREATE INDEX v1_idx ON v1(id, sort);
-`;
+// The example program of Feldera's DynamoDB connector documentation, as shipped.
+const SEED = readFileSync(new URL('../../../examples/seed.sql', import.meta.url), 'utf8');
 
 const SPAN_KEYS = new Set(['span', 'keySpan', 'valueSpan']);
 

@@ -88,8 +88,8 @@ export class PartitionWriter {
   startStep(updates: readonly Update[]): StartedStep {
     const step = new StepWrite(this.options, this.slots, this.concurrency, this.ordering);
     const staged = (async () => {
-      for (const [keyUpdates, key] of this.groupByKey(updates, step).values()) {
-        const request = step.requestFor(keyUpdates, key);
+      for (const [keyId, [keyUpdates, key]] of this.groupByKey(updates, step)) {
+        const request = step.requestFor(keyUpdates, key, keyId);
         if (request) await step.stage(request);
       }
       await step.flushRest();
@@ -141,7 +141,7 @@ class StepWrite {
   }
 
   /** The write a key's updates call for, or undefined when there is nothing to write. */
-  requestFor(updates: readonly Update[], key: Item): WriteRequest | undefined {
+  requestFor(updates: readonly Update[], key: Item, keyId: string): WriteRequest | undefined {
     const { encoder, metrics } = this.options;
     const change = classifyKeyUpdates(updates);
     switch (change.kind) {
@@ -152,7 +152,7 @@ class StepWrite {
         this.skip('uniqueness_violation', this.violationError(change.description, updates));
         return undefined;
       case 'delete':
-        return { kind: 'delete', keyId: encoder.keyIdentity(key), attributes: key, size: itemSize(key), row: change.row };
+        return { kind: 'delete', keyId, attributes: key, size: itemSize(key), row: change.row };
       case 'insert':
       case 'upsert': {
         let item: Item;
@@ -171,7 +171,7 @@ class StepWrite {
             `record exceeds DynamoDB's 400 KB item-size limit (${size} bytes > ${MAX_ITEM_SIZE_BYTES}); dropped`, change.row));
           return undefined;
         }
-        return { kind: 'put', keyId: encoder.keyIdentity(key), attributes: item, size, row: change.row };
+        return { kind: 'put', keyId, attributes: item, size, row: change.row };
       }
       default: {
         const unreachable: never = change;
