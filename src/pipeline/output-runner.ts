@@ -21,7 +21,9 @@ interface QueuedDelta {
   readonly packed?: Buffer;
 }
 
-const PIPELINED_BATCHES_IN_FLIGHT = 4;
+// With pipelined_steps, batches handed to the connector before the earlier ones are written. Small
+// steps need many: a 100-row step is 4 requests, and 16 of them keep 64 requests in flight.
+const PIPELINED_BATCHES_IN_FLIGHT = 16;
 
 export class OutputRunner {
   private readonly queue: QueuedDelta[] = [];

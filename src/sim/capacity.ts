@@ -39,6 +39,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Spends everything the bucket holds, as a table saturated until now would have. */
+  drain(nowMs: number): void {
+    this.tokens = 0;
+    this.updatedAtMs = nowMs;
+  }
+
   /** Returns units taken for writes that were then not applied (a cancelled transaction). */
   giveBack(units: number): void {
     this.tokens = Math.min(this.burstUnits, this.tokens + units);
@@ -70,6 +76,12 @@ export class TableCapacity {
     if (this.table.tryTake(units, nowMs)) return true;
     partition.giveBack(units);
     return false;
+  }
+
+  /** Empties the table's and every partition's bucket: no burst allowance is left. */
+  drain(nowMs: number): void {
+    this.table.drain(nowMs);
+    for (const partition of this.partitions) partition.drain(nowMs);
   }
 
   refund(partitionKey: string, units: number): void {

@@ -67,7 +67,11 @@ function handleRequest(state: SimState, request: IncomingMessage, response: Serv
     return;
   }
   if (request.url === '/sim/reset' && request.method === 'POST') {
+    // Counters restart, and so does capacity, from empty buckets: what is measured after a reset
+    // is what the table sustains, without a burst allowance left over from before.
     state.stats.reset();
+    const now = state.now();
+    for (const table of state.tables.values()) table.definition.capacity?.drain(now);
     sendJson(response, 200, '{}');
     request.resume();
     return;

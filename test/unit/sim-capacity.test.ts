@@ -22,6 +22,15 @@ test('an item larger than the whole burst passes once the bucket is full, leavin
   assert.equal(bucket.tryTake(1, 1000), false, 'still in debt after 1 s');
 });
 
+test('a drained table has no burst left: only what refills after the drain can be taken', () => {
+  const capacity = new TableCapacity(2000, 1, 0);
+  capacity.drain(1000);
+  assert.equal(capacity.table.available(1000), 0);
+  for (const partition of capacity.partitions) assert.equal(partition.available(1000), 0);
+  assert.equal(capacity.tryConsume('k', 1, 1000), false);
+  assert.equal(capacity.table.available(1500), 1000, 'half a second of refill');
+});
+
 test('keys spread over ceil(WCU / 1000) partitions of 1,000 WCU/s each, at least one', () => {
   assert.equal(new TableCapacity(1, 1, 0).partitions.length, 1);
   assert.equal(new TableCapacity(1000, 1, 0).partitions.length, 1);

@@ -105,7 +105,7 @@ test('a slow request takes the extra delay; latency is added to every request', 
     }
   }));
 
-test('/sim/stats reports the counters and /sim/reset zeroes them', () =>
+test('/sim/stats reports the counters and /sim/reset zeroes them and empties the capacity buckets', () =>
   withSimulator({}, async (sim) => {
     const client = singleAttemptClient(sim.endpoint);
     try {

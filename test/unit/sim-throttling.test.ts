@@ -136,3 +136,10 @@ test('transaction conditions cancel with ConditionalCheckFailed in their own pos
     await free.stop();
   }
 });
+
+test('after POST /sim/reset the table has no burst left, so the next write is throttled', async () => {
+  const table = await newTable();
+  assert.equal((await fetch(`${sim.endpoint}/sim/reset`, { method: 'POST' })).status, 200);
+  assert.deepEqual(await errorOf(client.send(new BatchWriteItemCommand({ RequestItems: { [table]: [put(1)] } }))),
+    { name: 'ProvisionedThroughputExceededException', status: 400 });
+});

@@ -1,9 +1,8 @@
 /**
  * What writing one chunk to DynamoDB looks like from the outside, whichever API does it.
  */
-import {
-  BatchWriteItemCommand, TransactWriteItemsCommand, type BatchWriteItemCommandInput, type BatchWriteItemCommandOutput,
-  type DynamoDBClient, type TransactWriteItemsCommandInput, type TransactWriteItemsCommandOutput,
+import type {
+  BatchWriteItemCommandInput, BatchWriteItemCommandOutput, TransactWriteItemsCommandInput, TransactWriteItemsCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { WriteRequest } from './chunks.js';
 
@@ -11,13 +10,6 @@ import type { WriteRequest } from './chunks.js';
 export interface DynamoDBWriteApi {
   batchWrite(input: BatchWriteItemCommandInput): Promise<BatchWriteItemCommandOutput>;
   transactWrite(input: TransactWriteItemsCommandInput): Promise<TransactWriteItemsCommandOutput>;
-}
-
-export function writeApiOf(client: DynamoDBClient): DynamoDBWriteApi {
-  return {
-    batchWrite: (input) => client.send(new BatchWriteItemCommand(input)),
-    transactWrite: (input) => client.send(new TransactWriteItemsCommand(input)),
-  };
 }
 
 export interface ChunkOutcome {

@@ -31,6 +31,8 @@ export interface RowEncoderOptions {
 
 export interface RowEncoder {
   readonly keyColumns: readonly { name: string; type: SqlType; attributeType: KeyAttributeType }[];
+  /** Whether items can hold binary (B) values, which travel as base64 in DynamoDB's JSON protocol. */
+  readonly holdsBinary: boolean;
   /** Every view column -> attribute. Throws InvalidValueError naming view, column (path for nested values) and key. */
   encodeItem(row: Row): Item;
   /** Only the index columns, with the key rules checked. Throws InvalidValueError. */
@@ -118,12 +120,13 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
   for (const { name, type } of keyColumns) {
     keyEncoders.set(name, compileKeyEncoder(type, keyRoles?.[name] ?? 'HASH'));
   }
+  const scope: CompileScope = { types, userTypesInProgress: [], holdsBinary: keyColumns.some((column) => column.attributeType === 'B') };
   const columns: CompiledColumn[] = view.columns.map((column) => {
     const type = typeOf(column.name);
     const encode =
       keyEncoders.get(column.name) ??
       withColumnContext(column, view, baseContext, () =>
-        allowingNull(compileEncoder(type, 0, { types, userTypesInProgress: [] }), column.nullable, formatSqlType(type), 'column'),
+        allowingNull(compileEncoder(type, 0, scope), column.nullable, formatSqlType(type), 'column'),
       );
     return { name: column.name, read: compileReader(column.name), encode };
   });
@@ -165,6 +168,7 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
 
   return {
     keyColumns,
+    holdsBinary: scope.holdsBinary,
     encodeItem: (row) => encodeColumns(columns, row),
     encodeKey: (row) => encodeColumns(keyParts, row),
     keyIdentity: (key) => {
@@ -280,6 +284,8 @@ interface CompileScope {
   readonly types: TypeCatalog;
   /** User types being compiled, outermost first, to reject recursive definitions. */
   readonly userTypesInProgress: string[];
+  /** Set once an encoder that can produce binary (B) attribute values is compiled. */
+  holdsBinary: boolean;
 }
 
 /** `level` counts the Lists and Maps around the value, which DynamoDB limits. */
@@ -309,10 +315,12 @@ function compileEncoder(type: SqlType, level: number, scope: CompileScope): Enco
     }
     case 'varbinary':
     case 'binary': {
+      scope.holdsBinary = true;
       const bytes = compileBytes(label);
       return (value) => ({ B: bytes(value) });
     }
     case 'variant':
+      scope.holdsBinary = true;
       return (value) => encodeVariant(value, level);
     case 'array':
     case 'map':

@@ -88,8 +88,8 @@ export class PartitionWriter {
   startStep(updates: readonly Update[]): StartedStep {
     const step = new StepWrite(this.options, this.slots, this.concurrency, this.ordering);
     const staged = (async () => {
-      for (const [keyId, [keyUpdates, key]] of this.groupByKey(updates, step)) {
-        const request = step.requestFor(keyUpdates, key, keyId);
+      for (const [keyId, keyUpdates] of this.groupByKey(updates, step)) {
+        const request = step.requestFor(keyUpdates, keyId);
         if (request) await step.stage(request);
       }
       await step.flushRest();
@@ -97,23 +97,28 @@ export class PartitionWriter {
     return { staged, done: staged.then(() => step.settle()) };
   }
 
-  private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, [Update[], Item]> {
+  /**
+   * The step's updates by key identity. Most keys have a single update, kept without an array; the
+   * encoded keys are not kept, because a large step would hold them all at once (put items carry
+   * their key anyway, and a delete re-encodes its key).
+   */
+  private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, Update | Update[]> {
     const { encoder } = this.options;
-    const groups = new Map<string, [Update[], Item]>();
+    const groups = new Map<string, Update | Update[]>();
     for (const update of updates) {
       if (update.weight === 0) continue;
-      let key: Item;
+      let keyId: string;
       try {
-        key = encoder.encodeKey(update.row);
+        keyId = encoder.keyIdentity(encoder.encodeKey(update.row));
       } catch (error) {
         step.skip('invalid_value', this.recordError(error));
         this.options.metrics.count('invalid_items_dropped', 1);
         continue;
       }
-      const keyId = encoder.keyIdentity(key);
       const group = groups.get(keyId);
-      if (group) group[0].push(update);
-      else groups.set(keyId, [[update], key]);
+      if (group === undefined) groups.set(keyId, update);
+      else if (Array.isArray(group)) group.push(update);
+      else groups.set(keyId, [group, update]);
     }
     return groups;
   }
@@ -141,18 +146,20 @@ class StepWrite {
   }
 
   /** The write a key's updates call for, or undefined when there is nothing to write. */
-  requestFor(updates: readonly Update[], key: Item, keyId: string): WriteRequest | undefined {
+  requestFor(updates: Update | readonly Update[], keyId: string): WriteRequest | undefined {
     const { encoder, metrics } = this.options;
-    const change = classifyKeyUpdates(updates);
+    const change = classifyKeyUpdates(Array.isArray(updates) ? updates : [updates]);
     switch (change.kind) {
       case 'none':
         return undefined;
       case 'violation':
         metrics.count('duplicate_keys_skipped', 1);
-        this.skip('uniqueness_violation', this.violationError(change.description, updates));
+        this.skip('uniqueness_violation', this.violationError(change.description, change.updates));
         return undefined;
-      case 'delete':
+      case 'delete': {
+        const key = encoder.encodeKey(change.row);
         return { kind: 'delete', keyId, attributes: key, size: itemSize(key), row: change.row };
+      }
       case 'insert':
       case 'upsert': {
         let item: Item;

@@ -6,7 +6,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IndexSpec, TypeCatalog, ViewSpec } from '../../schema.js';
 import { BatchChunkWriter } from './batch-writer.js';
 import type { ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
-import { writeApiOf } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import type { DynamoDBOutputConfig } from './config.js';
 import { compileRowEncoder, type RowEncoder } from './encode.js';
@@ -16,6 +15,7 @@ import type { MetricsSink } from './metrics.js';
 import { PartitionWriter } from './partition-writer.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import { TransactChunkWriter } from './transact-writer.js';
+import { wireApiOf } from './wire-api.js';
 
 export interface PartitionSetup {
   connector: string;
@@ -41,7 +41,7 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
   const { config, connector, view, index, types, keyRoles } = setup;
   const encoder = compileRowEncoder({ connector, view, index, types, keyRoles });
   const client = createDynamoDBClient(config);
-  const baseApi = writeApiOf(client);
+  const baseApi = wireApiOf(client, { binaryValues: encoder.holdsBinary });
   const api = overrides.wrapApi ? overrides.wrapApi(baseApi) : baseApi;
   const retry = overrides.retry ?? defaultRetryPolicy(config.max_retries);
   const transactional = config.write_mode === 'transactional';
