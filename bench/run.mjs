@@ -46,7 +46,7 @@ const CAPACITY_WCU = 40_000;
 // Sizes: [rows per step, measured steps, warm-up steps].
 // Warm-up runs until the JIT has compiled the write path: the first ~100,000 items cost several
 // times the CPU of later ones, which a long-running pipeline never sees again.
-const LARGE = QUICK ? [20_000, 2, 3] : [100_000, 3, 3];
+const LARGE = QUICK ? [20_000, 2, 3] : [100_000, 5, 3];
 const SMALL = QUICK ? [100, 150, 100] : [100, 1_000, 300];
 // @aws/dynamodb-batch-iterator sends one request at a time (~2,000 items/s at 10 ms), so it gets fewer items.
 const ITERATOR_LARGE = QUICK ? [5_000, 1, 0] : [100_000, 1, 0];

@@ -24,6 +24,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const CLOCK_SKEW_MS = 300_000;
 
 type ClientConfig = DynamoDBClient['config'];
+type Signer = Awaited<ReturnType<ClientConfig['signer']>>;
 type RetryStrategyV2 = Extract<Awaited<ReturnType<ClientConfig['retryStrategy']>>, { acquireInitialRetryToken: unknown }>;
 type Endpoint = { protocol: string; hostname: string; port?: number; path: string };
 
@@ -63,10 +64,13 @@ type CallOutput = { body: { UnprocessedItems?: Record<string, WriteRequest[]> };
 type Replacer = (key: string, value: unknown) => unknown;
 
 function createCaller(config: ClientConfig, replacer: Replacer | undefined): (operation: Operation, input: BatchWriteItemCommandInput | TransactWriteItemsCommandInput) => Promise<CallOutput> {
-  let endpoint: Promise<Endpoint> | undefined;
+  // Resolved once: the client's signer() builds a new signer per call, which would also drop the
+  // signer's cache of derived signing keys. Credentials stay fresh: the signer asks the client's
+  // (caching, refreshing) credential provider on every request.
+  let parts: Promise<[Endpoint, Signer, RetryStrategyV2]> | undefined;
   return async (operation, input) => {
-    endpoint ??= resolveEndpoint(config);
-    const [where, signer, retryStrategy] = await Promise.all([endpoint, config.signer(), retryStrategyOf(config)]);
+    parts ??= Promise.all([resolveEndpoint(config), config.signer(), retryStrategyOf(config)]);
+    const [where, signer, retryStrategy] = await parts;
     const body = JSON.stringify(input, replacer);
     const contentLength = String(Buffer.byteLength(body, 'utf8'));
     let token = await retryStrategy.acquireInitialRetryToken(operation);
