@@ -12,4 +12,4 @@ export { startDynamoDBLocal } from './local/dynamodb-local.js';
 export type { DynamoDBLocal, DynamoDBLocalOptions } from './local/dynamodb-local.js';
 export { startSimulator } from './sim/server.js';
 export type { Simulator } from './sim/server.js';
-export type { SimulatorOptions } from './sim/options.js';
+export type { SimulatorOptions, SimulatorSettings, SimulatorSettingsUpdate } from './sim/options.js';

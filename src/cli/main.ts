@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { pino } from 'pino';
 import { DynaviewError } from '../errors.js';
 import { checkCommand } from './check-command.js';
 import { cliLogger } from './logger.js';
@@ -12,7 +13,8 @@ import { runCommand } from './run-command.js';
 import { SIM_ARG_OPTIONS, SIM_HELP, SIM_USAGE, simCommand } from './sim-command.js';
 
 const USAGE = `usage:
-  dynaview run <program.sql> [--local] [--local-dir DIR] [--metrics-port N]
+  dynaview run <program.sql> [--local] [--local-dir DIR] [--metrics-port N [--metrics-host HOST]]
+               [--allow-write-failures] [--state-dir DIR]
   dynaview check <program.sql> [--describe]
 ${SIM_USAGE}
 
@@ -20,7 +22,11 @@ run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and 
         to DynamoDB. --local starts an embedded DynamoDB Local, points every dynamodb_output at
         it, creates missing tables from their index, and prints the tables at the end;
         --local-dir keeps DynamoDB Local's data in DIR between runs (default: in memory).
-        --metrics-port serves /metrics (Prometheus) and /status (JSON) on 127.0.0.1.
+        --metrics-port serves /metrics (Prometheus) and /status (JSON) on 127.0.0.1, or on
+        the address given with --metrics-host (0.0.0.0: every interface).
+        --allow-write-failures reports items that could not be written but exits 0 for them.
+        --state-dir saves checkpoints in DIR as the writes complete; running the same command
+        again after a stop or a crash goes on from the last one.
 check   parses and validates the program and every connector, reporting all problems;
         --describe also checks each target table's key schema against its index.
 ${SIM_HELP}
@@ -40,6 +46,9 @@ async function main(argv: readonly string[]): Promise<number> {
         local: { type: 'boolean', default: false },
         'local-dir': { type: 'string' },
         'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'allow-write-failures': { type: 'boolean', default: false },
+        'state-dir': { type: 'string' },
         describe: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...SIM_ARG_OPTIONS,
@@ -77,8 +86,23 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT_INVALID;
     }
   }
+  if (values['metrics-host'] !== undefined && metricsPort === undefined) {
+    process.stderr.write('dynaview: --metrics-host needs --metrics-port\n');
+    return EXIT_INVALID;
+  }
+  if (values['state-dir'] !== undefined && values.local && values['local-dir'] === undefined) {
+    // The saved state says what the tables hold; an in-memory DynamoDB Local forgets it.
+    process.stderr.write('dynaview: --state-dir with --local needs --local-dir, so that the tables outlive the run\n');
+    return EXIT_INVALID;
+  }
 
-  const logger = cliLogger(process.env['DYNAVIEW_LOG_LEVEL'] ?? 'info');
+  const logLevel = process.env['DYNAVIEW_LOG_LEVEL'] ?? 'info';
+  const logLevels = [...Object.keys(pino.levels.values), 'silent'];
+  if (!logLevels.includes(logLevel)) {
+    process.stderr.write(`dynaview: DYNAVIEW_LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevel}")\n`);
+    return EXIT_INVALID;
+  }
+  const logger = cliLogger(logLevel);
   try {
     if (command === 'check') {
       await checkCommand({ file: resolve(file), describe: values.describe, out: process.stdout });
@@ -87,7 +111,10 @@ async function main(argv: readonly string[]): Promise<number> {
         file: resolve(file),
         local: values.local || values['local-dir'] !== undefined,
         ...(values['local-dir'] ? { localDir: resolve(values['local-dir']) } : {}),
+        ...(values['state-dir'] ? { stateDir: resolve(values['state-dir']) } : {}),
         ...(metricsPort === undefined ? {} : { metricsPort }),
+        ...(values['metrics-host'] === undefined ? {} : { metricsHost: values['metrics-host'] }),
+        allowWriteFailures: values['allow-write-failures'],
         logger,
         out: process.stdout,
       });

@@ -4,6 +4,7 @@
  * reports what was written.
  */
 import type { Server } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -11,21 +12,29 @@ import { DynaviewError } from '../errors.js';
 import { openDynamoDBOutput, type DynamoDBOutput } from '../connectors/dynamodb/output.js';
 import { columnSpec } from '../engine/catalog.js';
 import { LOCAL_CREDENTIALS, startDynamoDBLocal, type DynamoDBLocal } from '../local/dynamodb-local.js';
+import { programIdentity } from '../pipeline/checkpoint.js';
 import { Pipeline } from '../pipeline/controller.js';
 import type { OutputEndpoint } from '../pipeline/endpoints.js';
 import { ensureTable, sampleTable } from '../pipeline/local-tables.js';
 import { OutputRunner } from '../pipeline/output-runner.js';
 import { loadProgram } from '../pipeline/program.js';
+import { StateDir } from '../pipeline/state-dir.js';
 import { ProgramInvalid, RunFailed } from './outcome.js';
 import { Progress } from './progress.js';
 import { renderItems } from './render-table.js';
-import { startStatusServer } from './status-server.js';
+import { DEFAULT_METRICS_HOST, serverUrl, startStatusServer } from './status-server.js';
 
 export interface RunOptions {
   file: string;
   local: boolean;
   localDir?: string;
+  /** Checkpoints go here, and a run starts from the one found here (--state-dir). */
+  stateDir?: string;
   metricsPort?: number;
+  /** Address the metrics server listens on; 127.0.0.1 when not given. */
+  metricsHost?: string;
+  /** Items that could not be written are reported but do not fail the run. */
+  allowWriteFailures?: boolean;
   logger: Logger;
   out: NodeJS.WriteStream;
 }
@@ -40,7 +49,9 @@ export async function runCommand(options: RunOptions): Promise<void> {
   const outputs: DynamoDBOutput[] = [];
   let server: Server | undefined;
   let removeSignalHandlers = (): void => {};
+  let state: StateDir | undefined;
   try {
+    if (options.stateDir) state = await StateDir.open(options.stateDir, programIdentity(options.file, program.source));
     if (options.local) {
       local = await startDynamoDBLocal({ sharedDb: true, ...(options.localDir ? { dbPath: options.localDir } : {}) });
       logger.info({ endpoint: local.endpoint, dataDir: options.localDir ?? 'in memory' }, 'DynamoDB Local started');
@@ -48,15 +59,15 @@ export async function runCommand(options: RunOptions): Promise<void> {
     }
     const registry = new Registry();
     for (const endpoint of endpoints) {
-      outputs.push(await openOutput(endpoint, registry, logger));
+      outputs.push(await openOutput(endpoint, registry, logger, dirname(options.file)));
     }
     const runners = endpoints.map((endpoint, i) => new OutputRunner(endpoint, outputs[i]!, logger));
-    const pipeline = new Pipeline(program.catalog, program.endpoints, runners, logger);
+    const pipeline = new Pipeline(program.catalog, program.endpoints, runners, logger, state);
     const progress = new Progress(pipeline, runners, logger);
 
     if (options.metricsPort !== undefined) {
-      server = await startStatusServer(options.metricsPort, registry, () => progress.status());
-      logger.info(`metrics at http://127.0.0.1:${options.metricsPort}/metrics, status at /status`);
+      server = await startStatusServer(options.metricsHost ?? DEFAULT_METRICS_HOST, options.metricsPort, registry, () => progress.status());
+      logger.info(`metrics at ${serverUrl(server)}/metrics, status at /status`);
     }
     removeSignalHandlers = onSignals(() => {
       logger.warn('stopping: finishing the current step and writing what is queued (signal again to abort)');
@@ -76,7 +87,9 @@ export async function runCommand(options: RunOptions): Promise<void> {
     if (local) await printTables(endpoints, local, options.out);
     const failed = runners.reduce((n, r) => n + r.failedItems, 0);
     if (failed > 0) {
-      throw new RunFailed(new DynaviewError('DYNAMODB_WRITE_FAILED', `${failed} item(s) could not be written to DynamoDB; see the errors above`));
+      const message = `${failed} item(s) could not be written to DynamoDB; see the errors above`;
+      if (!options.allowWriteFailures) throw new RunFailed(new DynaviewError('DYNAMODB_WRITE_FAILED', message));
+      logger.warn(`${message} (exit code 0 with --allow-write-failures)`);
     }
   } catch (error) {
     if (error instanceof ProgramInvalid || error instanceof RunFailed) throw error;
@@ -86,14 +99,17 @@ export async function runCommand(options: RunOptions): Promise<void> {
     await Promise.all(outputs.map((o) => o.close()));
     server?.close();
     await local?.stop();
+    await state?.close();
   }
 }
 
-async function openOutput(endpoint: OutputEndpoint, registry: Registry, logger: Logger): Promise<DynamoDBOutput> {
+async function openOutput(endpoint: OutputEndpoint, registry: Registry, logger: Logger, programDir: string): Promise<DynamoDBOutput> {
+  const deadLetterPath = endpoint.config.dead_letter_path;
   try {
     return await openDynamoDBOutput({
       name: endpoint.name,
-      config: endpoint.config,
+      // Like input files, a relative dead-letter file belongs next to the program, wherever it is run from.
+      config: deadLetterPath === undefined ? endpoint.config : { ...endpoint.config, dead_letter_path: resolve(programDir, deadLetterPath) },
       view: { name: endpoint.view.name, columns: endpoint.view.columns.map(columnSpec) },
       index: { name: endpoint.index.name, columns: endpoint.index.columns },
       registry,

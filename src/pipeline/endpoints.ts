@@ -11,7 +11,9 @@ import { compileRowEncoder } from '../connectors/dynamodb/encode.js';
 import { createInputConnector, type InputConnector } from '../connectors/inputs/input.js';
 import { columnSpec, type Catalog, type IndexDef, type RelationDef, type TableDef, type ViewDef } from '../engine/catalog.js';
 import type { Property } from '../sql/ast.js';
+import { closestName, ConfigProblems, isPlainObject } from '../util/config-problems.js';
 import { PropertyJson, type JsonPath } from './property-json.js';
+import { resolveSecretReferences } from './secret-references.js';
 
 export interface OutputBufferSettings {
   enabled: boolean;
@@ -118,7 +120,7 @@ class EndpointCompiler {
   }
 
   private input(raw: unknown, i: number, table: TableDef): InputEndpoint {
-    const connector = this.validate(inputSchema, raw, [i]);
+    const connector = this.validate(inputSchema, raw, i);
     const name = this.endpointName(connector.name, i);
     if (connector.max_queued_records !== undefined) {
       // Inputs are paced by the pipeline's own backpressure; say so rather than ignore the option.
@@ -143,11 +145,13 @@ class EndpointCompiler {
   }
 
   private output(raw: unknown, i: number, view: ViewDef): OutputEndpoint {
-    const connector = this.validate(outputSchema, raw, [i]);
+    const connector = this.validate(outputSchema, raw, i);
     const name = this.endpointName(connector.name, i);
-    if (connector.transport.name !== 'dynamodb_output') {
-      throw this.json.errorAt([i, 'transport', 'name'], 'SQL_INVALID',
-        `connector ${name}: unknown output transport "${connector.transport.name}"; the supported output transport is "dynamodb_output"`);
+    if (connector.transport.name !== OUTPUT_TRANSPORT) {
+      const advice = closestName(connector.transport.name, [OUTPUT_TRANSPORT]) === undefined
+        ? `the supported output transport is "${OUTPUT_TRANSPORT}"`
+        : `did you mean "${OUTPUT_TRANSPORT}"?`;
+      throw this.json.errorAt([i, 'transport', 'name'], 'SQL_INVALID', `connector ${name}: unknown output transport "${connector.transport.name}"; ${advice}`);
     }
     if (connector.format) {
       throw this.json.errorAt([i, 'format'], 'SQL_INVALID', `connector ${name}: the dynamodb_output transport writes DynamoDB items and takes no "format"`);
@@ -164,7 +168,7 @@ class EndpointCompiler {
     }
     let config: DynamoDBOutputConfig;
     try {
-      config = parseDynamoDBOutputConfig(connector.transport.config ?? {}, name);
+      config = parseOutputConfig(connector.transport.config ?? {}, name);
       compileRowEncoder({
         connector: name, view: { name: view.name, columns: view.columns.map(columnSpec) },
         index: { name: index.name, columns: index.columns }, types: {},
@@ -183,20 +187,35 @@ class EndpointCompiler {
     };
   }
 
-  private validate<S extends z.ZodType>(schema: S, raw: unknown, path: JsonPath): z.output<S> {
+  /** Checks connector `i` against its schema, reporting every problem at its own position. */
+  private validate<S extends z.ZodObject>(schema: S, raw: unknown, i: number): z.output<S> {
     const result = schema.safeParse(raw);
     if (result.success) return result.data;
-    const [issue] = result.error.issues;
-    const at = [...path, ...(issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    if (issue?.code === 'unrecognized_keys') {
-      const key = issue.keys[0] ?? '';
-      throw this.json.errorAt([...at, key], 'SQL_INVALID', `unknown connector property "${key}"`);
-    }
-    throw this.json.errorAt(at, 'SQL_INVALID', `connector property ${at.slice(path.length).join('.') || '(connector)'}: ${issue?.message ?? 'invalid'}`);
+    const given = isPlainObject(raw) && typeof raw['name'] === 'string' ? raw['name'] : undefined;
+    const name = this.nameOf(given, i);
+    const errors = result.error.issues.flatMap((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => {
+          const suggestion = closestName(key, Object.keys(schema.shape));
+          return this.json.errorAt([i, ...path, key], 'SQL_INVALID',
+            `connector ${name}: unknown connector property "${key}"${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`);
+        });
+      }
+      const problem = valueAt(raw, path) === undefined ? 'is required' : issue.message;
+      return [this.json.errorAt([i, ...path], 'SQL_INVALID', `connector ${name}: ${path.length > 0 ? `${path.join('.')}: ` : ''}${problem}`)];
+    });
+    const [first, ...rest] = errors;
+    this.endpoints.problems.push(...rest);
+    throw first ?? this.json.errorAt([i], 'SQL_INVALID', `connector ${name}: invalid connector`);
+  }
+
+  private nameOf(given: string | undefined, i: number): string {
+    return `${this.relation.name}.${given ?? `unnamed-${i}`}`;
   }
 
   private endpointName(given: string | undefined, i: number): string {
-    const name = `${this.relation.name}.${given ?? `unnamed-${i}`}`;
+    const name = this.nameOf(given, i);
     if (this.names.has(name)) throw this.json.errorAt([i, 'name'], 'SQL_INVALID', `two connectors of ${this.relation.name} are named ${given ?? ''}`);
     this.names.add(name);
     return name;
@@ -216,10 +235,41 @@ class EndpointCompiler {
     }
     if (error instanceof DynaviewError && !(error instanceof SqlError)) {
       const path = error.code === 'DYNAMODB_INDEX_INVALID' ? [configPath[0]!, 'index'] : configPath;
-      return this.json.errorAt(path, 'SQL_INVALID', error.message);
+      return this.json.errorAt(path, 'SQL_INVALID', `connector ${name}: ${error.message}`);
     }
     return error;
   }
+}
+
+const OUTPUT_TRANSPORT = 'dynamodb_output';
+
+/**
+ * The DynamoDB output configuration with its `${env:NAME}` references resolved. Every problem,
+ * with a reference or with an option, is reported at once; the first one per option.
+ */
+function parseOutputConfig(raw: unknown, connector: string): DynamoDBOutputConfig {
+  const resolved = resolveSecretReferences(raw);
+  if (resolved.problems.length === 0) return parseDynamoDBOutputConfig(resolved.config, connector);
+  const problems = new ConfigProblems();
+  for (const problem of resolved.problems) problems.add(problem.field, problem.message);
+  try {
+    // An option whose reference failed still holds the reference text, which passes as a non-blank
+    // credential, so the other options are checked as they will be once the reference resolves.
+    parseDynamoDBOutputConfig(resolved.config, connector);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) problems.add(problem.field, problem.message);
+  }
+  throw new ConfigError(`connector ${connector}`, problems.list(), { connector });
+}
+
+function valueAt(root: unknown, path: JsonPath): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
 }
 
 /**

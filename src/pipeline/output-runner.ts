@@ -1,7 +1,8 @@
 /**
  * Feeds one output connector: a queue of the view's per-step deltas (bounded by
  * max_queued_records, which stalls the pipeline when full), the optional output buffer, and the
- * DynamoDB connector that writes each batch.
+ * DynamoDB connector that writes each batch. It knows which steps' changes are written, so that a
+ * checkpoint covers only those.
  */
 import { deserialize, serialize } from 'node:v8';
 import type { Logger } from 'pino';
@@ -19,6 +20,9 @@ interface QueuedDelta {
   readonly records: number;
   readonly delta?: ZSet;
   readonly packed?: Buffer;
+  readonly step: number;
+  /** Hand it to the connector at once, with whatever the buffer holds. */
+  readonly flush: boolean;
 }
 
 // With pipelined_steps, batches handed to the connector before the earlier ones are written. Small
@@ -27,8 +31,13 @@ const PIPELINED_BATCHES_IN_FLIGHT = 16;
 
 export class OutputRunner {
   private readonly queue: QueuedDelta[] = [];
-  /** Batches handed to the connector and not yet written. */
-  private readonly outstanding = new Set<Promise<void>>();
+  /** Batches handed to the connector and not yet written, with the first step each holds changes of. */
+  private readonly outstanding = new Map<Promise<void>, number>();
+  /** The first step whose changes are in the buffer; Infinity when it is empty. */
+  private bufferedFrom = Infinity;
+  /** The first step of a batch that could not be written entirely; Infinity when none failed. */
+  private failedFrom = Infinity;
+  private readonly progressListeners: Array<() => void> = [];
   private queued = 0;
   private readonly buffer: OutputBuffer | null;
   private pumping: Promise<void> | null = null;
@@ -58,10 +67,24 @@ export class OutputRunner {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
-  enqueue(delta: ZSet): void {
+  /**
+   * The first step with changes that are not written yet (queued, buffered, being written, or
+   * failed); Infinity when every change handed to this runner is written.
+   */
+  get unwrittenFrom(): number {
+    return Math.min(this.queue[0]?.step ?? Infinity, this.bufferedFrom, this.failedFrom, ...this.outstanding.values());
+  }
+
+  /** Calls `listener` whenever a batch has been written or has failed. */
+  onProgress(listener: () => void): void {
+    this.progressListeners.push(listener);
+  }
+
+  /** Queues a step's delta; `flush` hands it over on its own, bypassing the buffer's limits. */
+  enqueue(delta: ZSet, step: number, flush = false): void {
     if (this.fatal) return;
     const waits = this.outstanding.size > 0 || this.queue.length > 0;
-    this.queue.push(waits ? { records: delta.length, packed: serialize(delta) } : { records: delta.length, delta });
+    this.queue.push(waits ? { records: delta.length, packed: serialize(delta), step, flush } : { records: delta.length, delta, step, flush });
     this.queued += delta.length;
     this.pump();
   }
@@ -71,7 +94,7 @@ export class OutputRunner {
     this.ending = true;
     this.pump();
     while (this.pumping) await this.pumping;
-    await Promise.all(this.outstanding);
+    await Promise.all(this.outstanding.keys());
     if (this.flushTimer) clearTimeout(this.flushTimer);
   }
 
@@ -89,20 +112,24 @@ export class OutputRunner {
       this.releaseRoom();
       const delta = entry.delta ?? (deserialize(entry.packed!) as ZSet);
       if (!this.buffer) {
-        await this.write(delta);
+        await this.write(delta, entry.step);
         continue;
       }
       this.buffer.add(delta, Date.now());
-      if (this.buffer.due(Date.now())) await this.write(this.buffer.take()!);
+      this.bufferedFrom = Math.min(this.bufferedFrom, entry.step);
+      if (entry.flush || this.buffer.due(Date.now())) await this.writeBuffer();
     }
     if (this.buffer && !this.fatal) {
-      if (this.ending) {
-        const rest = this.buffer.take();
-        if (rest) await this.write(rest);
-      } else {
-        this.scheduleTimedFlush();
-      }
+      if (this.ending || this.buffer.due(Date.now())) await this.writeBuffer();
+      else this.scheduleTimedFlush();
     }
+  }
+
+  private async writeBuffer(): Promise<void> {
+    const firstStep = this.bufferedFrom;
+    this.bufferedFrom = Infinity;
+    const delta = this.buffer?.take();
+    if (delta) await this.write(delta, firstStep);
   }
 
   /** With a time limit, a buffer must be flushed even when no further step arrives. */
@@ -111,12 +138,8 @@ export class OutputRunner {
     if (dueAt === null || dueAt === undefined || this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      if (this.buffer?.due(Date.now())) {
-        this.queue.push({ records: 0, delta: [] });
-        this.pump();
-      } else {
-        this.scheduleTimedFlush();
-      }
+      if (this.buffer?.due(Date.now())) this.pump();
+      else this.scheduleTimedFlush();
     }, Math.max(0, dueAt - Date.now()));
     this.flushTimer.unref();
   }
@@ -126,16 +149,21 @@ export class OutputRunner {
    * written; with pipelined_steps a few batches may be in flight at once (the connector keeps
    * per-key order).
    */
-  private async write(delta: ZSet): Promise<void> {
+  private async write(delta: ZSet, firstStep: number): Promise<void> {
     if (delta.length === 0) return;
-    const step: Promise<void> = this.output.writeStep(delta).then(() => undefined, (error: unknown) => this.failed(error));
-    this.outstanding.add(step);
-    void step.finally(() => this.outstanding.delete(step));
+    const batch: Promise<void> = this.output.writeStep(delta)
+      .then(() => undefined, (error: unknown) => this.failed(error, firstStep))
+      .finally(() => {
+        this.outstanding.delete(batch);
+        for (const listener of this.progressListeners) listener();
+      });
+    this.outstanding.set(batch, firstStep);
     const limit = this.endpoint.config.pipelined_steps ? PIPELINED_BATCHES_IN_FLIGHT : 1;
-    while (this.outstanding.size >= limit) await Promise.race(this.outstanding);
+    while (this.outstanding.size >= limit) await Promise.race(this.outstanding.keys());
   }
 
-  private failed(error: unknown): void {
+  private failed(error: unknown, firstStep: number): void {
+    this.failedFrom = Math.min(this.failedFrom, firstStep);
     if (error instanceof StepWriteError) {
       this.failedItems += error.result.failed;
       this.logger.error({ endpoint: this.endpoint.name, failed: error.result.failed }, error.message);

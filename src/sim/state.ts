@@ -5,7 +5,7 @@
 import { TableCapacity } from './capacity.js';
 import { IdempotencyTokens } from './idempotency.js';
 import { latencySampler } from './latency.js';
-import type { ResolvedSimulatorOptions } from './options.js';
+import { updateSimulatorOptions, type ResolvedSimulatorOptions } from './options.js';
 import { tableNotFound } from './protocol.js';
 import { StatsRecorder } from './stats.js';
 import type { SimTable } from './tables.js';
@@ -14,7 +14,8 @@ export interface SimState {
   readonly tables: Map<string, SimTable>;
   readonly stats: StatsRecorder;
   readonly tokens: IdempotencyTokens;
-  readonly options: ResolvedSimulatorOptions;
+  /** Replaced as a whole by `applySettings`; read afresh for every request. */
+  options: ResolvedSimulatorOptions;
   /** The latency to add to the next request, in ms. */
   readonly sampleLatencyMs: () => number;
   /** Milliseconds on a monotonic clock, for token buckets and token lifetimes. */
@@ -42,4 +43,18 @@ export function requireTable(state: SimState, name: unknown): SimTable {
 export function capacityFor(state: SimState, provisionedWcu: number | undefined): TableCapacity | undefined {
   const wcu = state.options.writeCapacityUnits ?? provisionedWcu;
   return wcu === undefined || wcu <= 0 ? undefined : new TableCapacity(wcu, state.options.burstSeconds, state.now());
+}
+
+/**
+ * Changes runtime settings (validated; nothing changes if any is invalid). A new write capacity
+ * takes effect at once on every table, starting with a full burst's worth of it.
+ */
+export function applySettings(state: SimState, update: unknown): void {
+  const before = state.options.writeCapacityUnits;
+  state.options = updateSimulatorOptions(state.options, update);
+  if (state.options.writeCapacityUnits === before) return;
+  for (const table of state.tables.values()) {
+    // An on-demand table's provisioned WCU is 0, which capacityFor reads as unlimited.
+    table.definition.capacity = capacityFor(state, table.definition.writeCapacityUnits);
+  }
 }

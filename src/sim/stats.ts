@@ -1,7 +1,8 @@
 /**
  * Counters that a benchmark reads from GET /sim/stats: per table and in total. A rising
  * `throttled_items` means the writer is asking for more than the table's capacity; `faults`
- * counts injected errors and resets.
+ * counts injected errors and resets; `idempotent_replays` counts retried transactions that were
+ * recognised by their token and not applied twice.
  */
 
 export interface SimCounters {
@@ -17,6 +18,8 @@ export interface SimCounters {
   requests: number;
   /** Requests answered by an injected 500/503 or connection reset. */
   faults: number;
+  /** TransactWriteItems calls answered from their ClientRequestToken without being applied again. */
+  idempotent_replays: number;
 }
 
 export interface SimStats {
@@ -25,7 +28,7 @@ export interface SimStats {
 }
 
 export function zeroCounters(): SimCounters {
-  return { consumed_wcu: 0, throttled_requests: 0, throttled_items: 0, written_items: 0, requests: 0, faults: 0 };
+  return { consumed_wcu: 0, throttled_requests: 0, throttled_items: 0, written_items: 0, requests: 0, faults: 0, idempotent_replays: 0 };
 }
 
 export class StatsRecorder {
@@ -47,8 +50,8 @@ export class StatsRecorder {
     this.total[counter] += amount;
   }
 
-  /** Counts one request (or one fault) in the total and once for each table it names. */
-  countRequest(tables: readonly string[], counter: 'requests' | 'faults'): void {
+  /** Counts one request (or one fault, or one replay) in the total and once for each table it names. */
+  countRequest(tables: readonly string[], counter: 'requests' | 'faults' | 'idempotent_replays'): void {
     this.total[counter] += 1;
     for (const name of tables) this.table(name)[counter] += 1;
   }

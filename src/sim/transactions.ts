@@ -70,7 +70,10 @@ export function transactWriteItems(state: SimState, body: RequestBody): unknown 
   let fingerprint: string | undefined;
   if (token !== undefined) {
     const use = state.tokens.check(token, transactItems, state.now());
-    if (use.use === 'replay') return {};
+    if (use.use === 'replay') {
+      state.stats.countRequest([...new Set(actions.map((action) => action.table.name))], 'idempotent_replays');
+      return {};
+    }
     fingerprint = use.fingerprint;
   }
 

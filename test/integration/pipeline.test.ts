@@ -64,9 +64,9 @@ test('a table with a primary key fed over several steps ends with inserts, updat
     [{ row: { id: 1, v: 'aaaa' }, weight: 1 }, { row: { id: 2, v: null }, weight: -1 }],
     [{ row: { id: 3, v: 'x' }, weight: 1 }, { row: { id: 3, v: 'x' }, weight: -1 }, { row: { id: 4, v: 'dd' }, weight: 1 }],
   ];
-  for (const changes of steps) {
+  for (const [i, changes] of steps.entries()) {
     const delta = circuit.step(new Map([['t', changes]])).get('v');
-    if (delta) runner!.enqueue(delta);
+    if (delta) runner!.enqueue(delta, i + 1);
   }
   await runner!.finish();
   await runner!.output.close();
@@ -91,7 +91,7 @@ test('the output buffer consolidates updates of the same key across steps and wr
     const changes = Array.from({ length: 10 }, (_, id) => ({ row: { id, n: step }, weight: 1 }));
     if (step === 10) changes.push({ row: { id: 99, n: 0 }, weight: 1 });
     if (step === 20) changes.push({ row: { id: 99, n: 0 }, weight: -1 });
-    runner!.enqueue(circuit.step(new Map([['t', changes]])).get('v')!);
+    runner!.enqueue(circuit.step(new Map([['t', changes]])).get('v')!, step + 1);
   }
   await runner!.finish();
   await runner!.output.close();
@@ -111,7 +111,7 @@ test('the output buffer is flushed when max_output_buffer_time_millis passes, wi
     CREATE INDEX v_idx ON v(id);`);
   const circuit = new Circuit(program.catalog);
   const [runner] = runners;
-  runner!.enqueue(circuit.step(new Map([['t', [{ row: { id: 1, n: 1 }, weight: 1 }]]])).get('v')!);
+  runner!.enqueue(circuit.step(new Map([['t', [{ row: { id: 1, n: 1 }, weight: 1 }]]])).get('v')!, 1);
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal((await scanAll(ddb.client, table)).length, 0, 'still buffered');
   await new Promise((resolve) => setTimeout(resolve, 900));

@@ -17,8 +17,8 @@ export interface RunningCli {
   child: ChildProcess;
   /** Resolves when the process has exited. */
   result: Promise<CliResult>;
-  /** Resolves when stdout or stderr has printed text matching the pattern. */
-  waitFor(pattern: RegExp): Promise<void>;
+  /** Resolves with the match when stdout or stderr has printed text matching the pattern. */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
 export function startCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
@@ -37,7 +37,10 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
     child,
     result,
     waitFor: (pattern) => new Promise((resolve, reject) => {
-      const check = (): void => { if (pattern.test(stdout) || pattern.test(stderr)) resolve(); };
+      const check = (): void => {
+        const match = pattern.exec(stdout) ?? pattern.exec(stderr);
+        if (match) resolve(match);
+      };
       listeners.push(check);
       check();
       void result.then(() => reject(new Error(`exited before printing ${pattern}:\n${stdout}\n${stderr}`)));

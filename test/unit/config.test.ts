@@ -40,6 +40,7 @@ describe('defaults', () => {
       max_concurrent_requests: 64,
       threads: 1,
       max_retries: 10,
+      request_timeout_millis: 30_000,
       pipelined_steps: false,
     });
   });
@@ -119,6 +120,12 @@ describe('each rule names the field, the rule and the bad value', () => {
       { field: 'max_retries', message: 'must be an integer of at least 0, or null to retry forever (got -1)' }],
     ['max_retries must be an integer', { max_retries: 1.5 },
       { field: 'max_retries', message: 'must be an integer of at least 0, or null to retry forever (got 1.5)' }],
+    ['request_timeout_millis must be at least 1', { request_timeout_millis: 0 },
+      { field: 'request_timeout_millis', message: 'must be an integer from 1 to 2147483647 (got 0)' }],
+    ['request_timeout_millis must fit a Node timer', { request_timeout_millis: 2 ** 31 },
+      { field: 'request_timeout_millis', message: 'must be an integer from 1 to 2147483647 (got 2147483648)' }],
+    ['request_timeout_millis must be an integer', { request_timeout_millis: 'fast' },
+      { field: 'request_timeout_millis', message: 'must be an integer from 1 to 2147483647 (got "fast")' }],
     ['put_condition_expression is only allowed in transactional mode', { put_condition_expression: 'attribute_exists(id)' },
       { field: 'put_condition_expression', message: 'is only allowed when write_mode is "transactional" (write_mode is "batch")' }],
     ['delete_condition_expression is only allowed in transactional mode', { write_mode: 'batch', delete_condition_expression: 'x = 1' },
@@ -271,8 +278,8 @@ describe('secrets', () => {
 describe('the option list used for documentation', () => {
   const ALL_FIELDS = [
     'table', 'region', 'endpoint_url', 'aws_access_key_id', 'aws_secret_access_key', 'write_mode', 'batch_size',
-    'max_buffer_size_bytes', 'max_concurrent_requests', 'threads', 'max_retries', 'pipelined_steps', 'put_condition_expression',
-    'delete_condition_expression',
+    'max_buffer_size_bytes', 'max_concurrent_requests', 'threads', 'max_retries', 'request_timeout_millis', 'pipelined_steps',
+    'put_condition_expression', 'delete_condition_expression', 'dead_letter_path',
   ];
 
   test('documents every option, in the order of the product documentation', () => {

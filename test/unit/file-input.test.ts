@@ -1,12 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInputConnector, type InputConnector, type InputSink, type InputTable, type InputTransport } from '../../src/connectors/inputs/input.js';
 import { ConfigError, DynaviewError, type ConfigProblem } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
 import { parseSqlType } from '../../src/sql/parse-type.js';
+import { useTempFiles } from '../support/temp-files.js';
 
 const CONNECTOR = 't.file-0';
 
@@ -40,29 +39,13 @@ const TABLE: InputTable = {
   ],
 };
 
-let dir = '';
-let fileCount = 0;
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dynaview-file-input-'));
-});
-
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** Writes `content` to a new file in the test directory and returns its name (relative to the directory). */
-async function file(content: string): Promise<string> {
-  fileCount += 1;
-  const name = `input-${fileCount}.json`;
-  await writeFile(join(dir, name), content);
-  return name;
-}
+const temp = useTempFiles('dynaview-file-input-');
+const file = (content: string) => temp.file(content);
 
 function connector(path: string, formatConfig: unknown = {}, transport: Partial<InputTransport> = {}): InputConnector {
   return createInputConnector(
     { name: 'file_input', config: { path }, format: { name: 'json', config: formatConfig }, ...transport },
-    { connector: CONNECTOR, table: TABLE, baseDir: dir },
+    { connector: CONNECTOR, table: TABLE, baseDir: temp.dir },
   );
 }
 
@@ -74,7 +57,7 @@ async function read(content: string, formatConfig: unknown = {}): Promise<Collec
 
 function problemsOf(transport: InputTransport): ConfigProblem[] {
   try {
-    createInputConnector(transport, { connector: CONNECTOR, table: TABLE, baseDir: dir });
+    createInputConnector(transport, { connector: CONNECTOR, table: TABLE, baseDir: temp.dir });
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
     return [...error.problems];
@@ -205,7 +188,7 @@ describe('reading', () => {
   test('relative paths start at the base directory; absolute paths are used as they are', async () => {
     const name = await file('{"insert": {"id": 1}}');
     const sink = new CollectingSink();
-    await connector(join(dir, name)).run(sink);
+    await connector(join(temp.dir, name)).run(sink);
     assert.equal(sink.updates.length, 1);
   });
 

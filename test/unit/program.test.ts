@@ -36,7 +36,7 @@ test('JSON that does not parse is reported at its line and column in the program
 test('an escaped quote inside the property string keeps positions exact', () => {
   const sql = view(`[{"index": "v_idx", "name": "it''s", "transport": {"name": "dynamodb_output",\n "config": {"table": "xyz", "region": "r", "bogus": 1}}}]`);
   assert.deepEqual(problems(sql), [
-    'p.sql:3:44: connector v.it\'s: bogus: is not a DynamoDB output option (the options are table, region, endpoint_url, aws_access_key_id, aws_secret_access_key, write_mode, batch_size, max_buffer_size_bytes, max_concurrent_requests, threads, max_retries, pipelined_steps, put_condition_expression, delete_condition_expression)',
+    'p.sql:3:44: connector v.it\'s: bogus: is not a DynamoDB output option (the options are table, region, endpoint_url, aws_access_key_id, aws_secret_access_key, write_mode, batch_size, max_buffer_size_bytes, max_concurrent_requests, threads, max_retries, request_timeout_millis, pipelined_steps, put_condition_expression, delete_condition_expression, dead_letter_path)',
   ]);
 });
 

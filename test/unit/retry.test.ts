@@ -4,17 +4,10 @@ import type { BatchWriteItemCommandInput, TransactWriteItemsCommandInput, WriteR
 import { backoffDelayMs, isTransientError, type RetryPolicy } from '../../src/connectors/dynamodb/retry.js';
 import { BatchChunkWriter } from '../../src/connectors/dynamodb/batch-writer.js';
 import { judgeCancellation, TransactChunkWriter } from '../../src/connectors/dynamodb/transact-writer.js';
-import type { DynamoDBWriteApi } from '../../src/connectors/dynamodb/chunk-writer.js';
+import type { ChunkOutcome, DynamoDBWriteApi } from '../../src/connectors/dynamodb/chunk-writer.js';
 import type { WriteRequest } from '../../src/connectors/dynamodb/chunks.js';
-import type { CounterKey, MetricsSink } from '../../src/connectors/dynamodb/metrics.js';
+import { CountingMetrics } from '../support/metrics.js';
 
-class CountingMetrics implements MetricsSink {
-  readonly counts = new Map<CounterKey, number>();
-  count(key: CounterKey, n: number): void { this.counts.set(key, (this.counts.get(key) ?? 0) + n); }
-  observe(): void {}
-  shift(): void {}
-  get(key: CounterKey): number { return this.counts.get(key) ?? 0; }
-}
 
 function noWait(maxRetries: number | null): RetryPolicy & { waits: number[] } {
   const waits: number[] = [];
@@ -28,6 +21,8 @@ function puts(n: number): WriteRequest[] {
 }
 
 const keyIdOf = (u: DynamoWriteRequest): string => u.PutRequest?.Item?.['id']?.S ?? u.DeleteRequest?.Key?.['id']?.S ?? '';
+
+const failedKeys = (outcome: ChunkOutcome): string[] => outcome.failures.flatMap((f) => f.requests.map((r) => r.keyId));
 
 function awsError(name: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, ...extra });
@@ -70,7 +65,7 @@ test('batch mode resends only the unprocessed items until DynamoDB takes them', 
   const outcome = await new BatchChunkWriter({ table: 't', api, retry, metrics, keyIdOf }).write(puts(5));
   assert.deepEqual(sent, [5, 2, 2]);
   assert.equal(outcome.written.length, 5);
-  assert.equal(outcome.failed.length, 0);
+  assert.deepEqual(outcome.failures, []);
   assert.equal(outcome.retries, 2);
   assert.deepEqual(retry.waits, [1, 2]);
   assert.equal(metrics.get('throttled_items'), 4);
@@ -85,9 +80,10 @@ test('batch mode gives up after max_retries resends and reports the items still 
   };
   const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(3), metrics: new CountingMetrics(), keyIdOf }).write(puts(4));
   assert.equal(outcome.retries, 3);
-  assert.deepEqual(outcome.failed.map((r) => r.keyId), ['k0']);
+  assert.deepEqual(failedKeys(outcome), ['k0']);
   assert.deepEqual(outcome.written.map((r) => r.keyId), ['k1', 'k2', 'k3']);
-  assert.match(outcome.failure ?? '', /unprocessed \(throttled\) after 3 retries/);
+  assert.equal(outcome.failures[0]?.code, 'DYNAMODB_WRITE_FAILED');
+  assert.match(outcome.failures[0]?.reason ?? '', /unprocessed \(throttled\) after 3 retries/);
 });
 
 test('batch mode fails a chunk at once on a non-retriable error, and retries a transient one', async () => {
@@ -104,14 +100,20 @@ test('batch mode fails a chunk at once on a non-retriable error, and retries a t
   assert.equal(ok.written.length, 2);
   assert.equal(ok.retries, 1);
 
-  const invalid: DynamoDBWriteApi = {
-    async batchWrite() { throw awsError('ValidationException', { $metadata: { httpStatusCode: 400 } }); },
+  let missingCalls = 0;
+  const missing: DynamoDBWriteApi = {
+    async batchWrite() {
+      missingCalls += 1;
+      throw awsError('ResourceNotFoundException', { $metadata: { httpStatusCode: 400 } });
+    },
     transactWrite: () => { throw new Error('unused'); },
   };
-  const failed = await new BatchChunkWriter({ table: 't', api: invalid, retry: noWait(10), metrics: new CountingMetrics(), keyIdOf }).write(puts(2));
-  assert.equal(failed.failed.length, 2);
+  const failed = await new BatchChunkWriter({ table: 't', api: missing, retry: noWait(10), metrics: new CountingMetrics(), keyIdOf }).write(puts(2));
+  assert.deepEqual(failedKeys(failed), ['k0', 'k1']);
+  assert.equal(missingCalls, 1);
   assert.equal(failed.retries, 0);
-  assert.match(failed.failure ?? '', /ValidationException/);
+  assert.equal(failed.failures[0]?.code, 'DYNAMODB_WRITE_FAILED');
+  assert.match(failed.failures[0]?.reason ?? '', /ResourceNotFoundException/);
 });
 
 test('max_retries null keeps resending until everything is written', async () => {
@@ -129,13 +131,13 @@ test('max_retries null keeps resending until everything is written', async () =>
   assert.equal(outcome.retries, 39);
 });
 
-test('cancellation reasons decide: conditions drop items, conflicts retry, other codes fail the chunk', () => {
-  assert.deepEqual(judgeCancellation([{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }], 2), { kind: 'resubmit', conditionFailed: [1] });
-  assert.deepEqual(judgeCancellation([{ Code: 'TransactionConflict' }, { Code: 'ConditionalCheckFailed' }], 2), { kind: 'retry', conditionFailed: [1] });
-  assert.deepEqual(judgeCancellation([{ Code: 'ThrottlingError' }, { Code: 'None' }], 2), { kind: 'retry', conditionFailed: [] });
-  const fail = judgeCancellation([{ Code: 'None' }, { Code: 'ValidationError', Message: 'Type mismatch' }], 2);
-  assert.equal(fail?.kind, 'fail');
-  assert.match(fail?.kind === 'fail' ? fail.reasons : '', /item 1: ValidationError \(Type mismatch\)/);
+test('cancellation reasons decide per item: conditions suppress, conflicts retry, other codes reject the item', () => {
+  assert.deepEqual(judgeCancellation([{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }], 2), { conditionFailed: [1], rejected: [], retriable: false });
+  assert.deepEqual(judgeCancellation([{ Code: 'TransactionConflict' }, { Code: 'ConditionalCheckFailed' }], 2), { conditionFailed: [1], rejected: [], retriable: true });
+  assert.deepEqual(judgeCancellation([{ Code: 'ThrottlingError' }, { Code: 'None' }], 2), { conditionFailed: [], rejected: [], retriable: true });
+  assert.deepEqual(judgeCancellation([{ Code: 'None' }, { Code: 'ValidationError', Message: 'Type mismatch' }, { Code: 'SomethingNew' }], 3), {
+    conditionFailed: [], rejected: [{ index: 1, reason: 'ValidationError: Type mismatch' }, { index: 2, reason: 'SomethingNew' }], retriable: false,
+  });
   assert.equal(judgeCancellation([{ Code: 'None' }], 2), undefined);
 });
 
@@ -182,20 +184,6 @@ test('a conflicted transaction is retried with backoff and the same token', asyn
   assert.equal(metrics.get('transact_write_failures'), 2);
 });
 
-test('a transaction cancelled for another reason fails the whole chunk', async () => {
-  const api: DynamoDBWriteApi = {
-    batchWrite: () => { throw new Error('unused'); },
-    async transactWrite() {
-      throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError', Message: 'bad' }] });
-    },
-  };
-  const metrics = new CountingMetrics();
-  const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(10), metrics }).write(puts(2));
-  assert.equal(outcome.failed.length, 2);
-  assert.equal(outcome.written.length, 0);
-  assert.match(outcome.failure ?? '', /ValidationError/);
-  assert.equal(metrics.get('transact_write_failures'), 1);
-});
 
 test('a transaction that keeps failing gives up after max_retries', async () => {
   const api: DynamoDBWriteApi = {
@@ -203,6 +191,7 @@ test('a transaction that keeps failing gives up after max_retries', async () => 
     async transactWrite() { throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'ThrottlingError' }] }); },
   };
   const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(2), metrics: new CountingMetrics() }).write(puts(1));
-  assert.equal(outcome.failed.length, 1);
+  assert.deepEqual(failedKeys(outcome), ['k0']);
+  assert.equal(outcome.failures[0]?.code, 'DYNAMODB_WRITE_FAILED');
   assert.equal(outcome.retries, 2);
 });

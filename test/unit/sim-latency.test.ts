@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { latencySampler } from '../../src/sim/latency.js';
-import { seededRandom } from './sim-support.js';
+import { seededRandom } from '../support/random.js';
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;

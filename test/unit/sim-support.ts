@@ -1,16 +1,16 @@
 // Helpers for the simulator's unit tests.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SimulatorOptions } from '../../src/sim/options.js';
+import { startSimulator, type Simulator } from '../../src/sim/server.js';
 
-/** mulberry32: reproducible numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Runs `body` against a simulator started for it, and stops the simulator whatever happens. */
+export async function withSimulator(options: SimulatorOptions, body: (sim: Simulator) => Promise<void>): Promise<void> {
+  const sim = await startSimulator(options);
+  try {
+    await body(sim);
+  } finally {
+    await sim.stop();
+  }
 }
 
 /** A client without SDK retries, so each send is exactly one request. */
@@ -18,4 +18,12 @@ export function singleAttemptClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' }, maxAttempts: 1,
   });
+}
+
+/** An on-demand table keyed by `id` (N). */
+export async function createIdTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: name, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  }));
 }

@@ -1,13 +1,14 @@
 /**
  * Batch mode: one BatchWriteItem call per chunk. Items DynamoDB returns as unprocessed
  * (throttling) are resent, and only they, after a backoff; each resend counts against
- * max_retries.
+ * max_retries. A request DynamoDB rejects as a whole for what an item may cause
+ * (ValidationException) is split until the items at fault are alone, and only they fail.
  */
 import type { WriteRequest as DynamoWriteRequest } from '@aws-sdk/client-dynamodb';
 import type { WriteRequest } from './chunks.js';
-import type { ChunkOutcome, ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
+import { ChunkProgress, type ChunkOutcome, type ChunkWriter, type DynamoDBWriteApi } from './chunk-writer.js';
 import type { MetricsSink } from './metrics.js';
-import { describeAwsError, isThrottlingError, isTransientError, mayRetry, wasRetriedBySdk, type RetryPolicy } from './retry.js';
+import { describeAwsError, isItemRejection, isThrottlingError, isTransientError, wasRetriedBySdk, type RetryPolicy } from './retry.js';
 
 export interface BatchWriterOptions {
   table: string;
@@ -22,47 +23,47 @@ export class BatchChunkWriter implements ChunkWriter {
   constructor(private readonly options: BatchWriterOptions) {}
 
   async write(chunk: readonly WriteRequest[]): Promise<ChunkOutcome> {
-    const { table, api, retry, metrics } = this.options;
-    const started = performance.now();
-    let pending = chunk;
-    let retries = 0;
-    let throttled = false;
-    const backOff = async (): Promise<void> => {
-      retries += 1;
-      metrics.count('retries', 1);
-      await retry.wait(retries);
-    };
-    const finish = (failed: readonly WriteRequest[], failure?: string): ChunkOutcome => {
-      metrics.observe('write_call_latency_microseconds', (performance.now() - started) * 1000);
-      const failedIds = new Set(failed.map((r) => r.keyId));
-      const written = failed.length === 0 ? chunk : chunk.filter((r) => !failedIds.has(r.keyId));
-      return { written, conditionFailed: [], failed, retries, throttled, ...(failure === undefined ? {} : { failure }) };
-    };
+    const progress = new ChunkProgress(chunk, this.options.retry, this.options.metrics);
+    await this.writeGroup(chunk, progress);
+    return progress.outcome();
+  }
 
+  /** Writes some requests of the chunk with one BatchWriteItem call, and the resends it needs. */
+  private async writeGroup(group: readonly WriteRequest[], progress: ChunkProgress): Promise<void> {
+    const { table, api, metrics } = this.options;
+    let pending = group;
     for (;;) {
       let unprocessed: DynamoWriteRequest[];
       try {
         metrics.count('write_requests', 1);
         const response = await api.batchWrite({ RequestItems: { [table]: pending.map(toDynamoRequest) } });
         unprocessed = response.UnprocessedItems?.[table] ?? [];
-        if (unprocessed.length > 0 || wasRetriedBySdk(response)) throttled = true;
+        if (unprocessed.length > 0 || wasRetriedBySdk(response)) progress.throttled = true;
       } catch (error) {
-        if (isThrottlingError(error)) throttled = true;
-        if (isTransientError(error) && mayRetry(retry, retries)) {
-          await backOff();
+        if (isThrottlingError(error)) progress.throttled = true;
+        if (isTransientError(error) && progress.mayRetry()) {
+          await progress.backOff();
           continue;
         }
-        return finish(pending, `BatchWriteItem failed: ${describeAwsError(error)}`);
+        if (isItemRejection(error)) {
+          await progress.isolate(pending, `BatchWriteItem rejected the item: ${describeAwsError(error)}`, (half) => this.writeGroup(half, progress));
+        } else if (isTransientError(error)) {
+          progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `BatchWriteItem still failing after ${progress.retries} retries: ${describeAwsError(error)}`);
+        } else {
+          progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `BatchWriteItem failed: ${describeAwsError(error)}`);
+        }
+        return;
       }
-      if (unprocessed.length === 0) return finish([]);
+      if (unprocessed.length === 0) return;
 
       metrics.count('throttled_items', unprocessed.length);
       const byKey = new Map(pending.map((r) => [r.keyId, r]));
       pending = unprocessed.map((u) => byKey.get(this.options.keyIdOf(u))).filter((r): r is WriteRequest => r !== undefined);
-      if (!mayRetry(retry, retries)) {
-        return finish(pending, `${pending.length} item(s) still unprocessed (throttled) after ${retries} retries`);
+      if (!progress.mayRetry()) {
+        progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `${pending.length} item(s) still unprocessed (throttled) after ${progress.retries} retries`);
+        return;
       }
-      await backOff();
+      await progress.backOff();
     }
   }
 }

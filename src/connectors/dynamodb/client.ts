@@ -8,7 +8,6 @@ import type { DynamoDBOutputConfig } from './config.js';
 /** Attempts per call the SDK makes on throttling, 5xx and network errors before the connector sees the error. */
 export const SDK_MAX_ATTEMPTS = 5;
 const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 
 export function createDynamoDBClient(config: DynamoDBOutputConfig): DynamoDBClient {
   const agent = { keepAlive: true, maxSockets: config.max_concurrent_requests };
@@ -25,7 +24,10 @@ export function createDynamoDBClient(config: DynamoDBOutputConfig): DynamoDBClie
     // One socket per permitted in-flight request; the SDK's default pool (50) would queue requests silently.
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: config.request_timeout_millis,
+      // Without this the handler only logs a warning to the console when the timeout passes and
+      // keeps waiting: a request whose answer never comes would hold its slot, and its step, indefinitely.
+      throwOnRequestTimeout: true,
       httpAgent: agent,
       httpsAgent: agent,
     },

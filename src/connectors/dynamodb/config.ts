@@ -23,10 +23,14 @@ export interface DynamoDBOutputConfig {
   threads: number;
   /** `null` retries forever. */
   max_retries: number | null;
+  /** Milliseconds a request may wait for DynamoDB's answer before it fails as a timeout. */
+  request_timeout_millis: number;
   /** Overlap the writes of consecutive steps, keeping per-key order. */
   pipelined_steps: boolean;
   put_condition_expression?: string;
   delete_condition_expression?: string;
+  /** File that receives, one JSON line each, the records the connector gives up on. */
+  dead_letter_path?: string;
 }
 
 export interface OptionDoc {
@@ -44,7 +48,11 @@ export const MAX_BATCH_SIZE: Readonly<Record<WriteMode, number>> = { batch: 25, 
  * so beyond a few dozen threads the pipeline, not the connector, is the bottleneck. */
 export const MAX_THREADS = 64;
 
-const SECRET_FIELDS: ReadonlySet<string> = new Set(['aws_access_key_id', 'aws_secret_access_key']);
+/** Node's timers fire at once for longer delays, which would turn a long timeout into none. */
+const MAX_TIMER_MILLIS = 2_147_483_647;
+
+/** The options whose values are secrets: never shown in a message, a log or `settings`. */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(['aws_access_key_id', 'aws_secret_access_key']);
 const REDACTED = '***';
 
 interface OptionMeta {
@@ -130,6 +138,12 @@ const OPTIONS_SCHEMA = z.strictObject({
       + 'this limit; a call that still fails after those counts as one retry.',
     rule: 'must be an integer of at least 0, or null to retry forever',
   }),
+  request_timeout_millis: z.int().min(1).max(MAX_TIMER_MILLIS).default(30_000).register(optionMeta, {
+    description: 'Milliseconds a DynamoDB request may wait for its answer before it is abandoned as a timeout, which is '
+      + 'retried like a 5xx answer. A write that timed out may still have been applied: batch writes are idempotent, '
+      + 'and a transaction is retried with the same ClientRequestToken, so it is not applied twice.',
+    rule: `must be an integer from 1 to ${MAX_TIMER_MILLIS}`,
+  }),
   pipelined_steps: z.boolean().default(false).register(optionMeta, {
     description: 'Start writing a step while the previous step\'s writes are still in flight, instead of waiting for '
       + 'them (the step barrier). A write to a key never overtakes an earlier write to the same key, steps still '
@@ -138,6 +152,13 @@ const OPTIONS_SCHEMA = z.strictObject({
   }),
   put_condition_expression: conditionExpression('Put'),
   delete_condition_expression: conditionExpression('Delete'),
+  dead_letter_path: z.string().refine(nonBlank).optional().register(optionMeta, {
+    description: 'File to which every record the connector gives up on is appended as one JSON line (see Dead '
+      + 'letters): over 400 KB, a value DynamoDB cannot store, a uniqueness violation, rejected by DynamoDB, or '
+      + 'retries exhausted. Created if missing; a path that cannot be opened for appending is a configuration error. '
+      + 'Writes suppressed by a condition expression are not dead letters.',
+    rule: 'must be a non-blank file path',
+  }),
 });
 
 type OptionName = keyof typeof OPTIONS_SCHEMA.shape;

@@ -29,6 +29,14 @@ export const COUNTERS = {
   condition_check_failures: { name: 'dynamodb_output_condition_check_failures_total', help: 'Transactional writes suppressed because their condition expression failed.' },
   steps: { name: 'dynamodb_output_steps_total', help: 'Steps (change sets) written.' },
   coalesced_writes: { name: 'dynamodb_output_coalesced_writes_total', help: 'Writes not sent because a newer write of the same key replaced them while they waited (pipelined_steps).' },
+  request_splits: {
+    name: 'dynamodb_output_request_splits_total',
+    help: 'Requests DynamoDB rejected as a whole (ValidationException) and that were split in two to isolate the items at fault; a rising value means records the table refuses.',
+  },
+  dead_letters: {
+    name: 'dynamodb_output_dead_letters_total',
+    help: 'Records appended to the dead-letter file (dead_letter_path): given up on, not in the table, kept for inspection and replay.',
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export const HISTOGRAMS = {

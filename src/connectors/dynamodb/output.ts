@@ -5,11 +5,12 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { DynaviewError } from '../../errors.js';
+import { DynaviewError, type SerializedError } from '../../errors.js';
 import type { IndexSpec, TypeCatalog, Update, ViewSpec } from '../../schema.js';
 import type { DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
+import { DeadLetterFile } from './dead-letters.js';
 import { compileRowEncoder, type RowEncoder } from './encode.js';
 import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
@@ -49,10 +50,17 @@ export interface StepResult extends StepCounts {
 /** A step some of whose writes could not be made; `result` says what was written and what not. */
 export class StepWriteError extends DynaviewError {
   constructor(readonly result: StepResult, failures: readonly DynaviewError[]) {
-    super('DYNAMODB_WRITE_FAILED', failures.map((f) => f.message).join('\n'), {
+    super('DYNAMODB_WRITE_FAILED', stepFailureMessage(result, failures), {
       context: failures[0]?.context ?? {},
     });
   }
+}
+
+/** The step's exact total first: the failures below it are one per failed request, and capped. */
+function stepFailureMessage(result: StepResult, failures: readonly DynaviewError[]): string {
+  const { connector, table } = failures[0]?.context ?? {};
+  const total = `connector ${connector ?? 'unknown'}: ${result.failed} item(s) of step ${result.step} were not written${table ? ` to table ${table}` : ''}:`;
+  return [total, ...failures.map((f) => f.message)].join('\n');
 }
 
 export interface DynamoDBOutput {
@@ -62,7 +70,8 @@ export interface DynamoDBOutput {
   /**
    * Writes one step's change set and resolves when all of it is in DynamoDB. Steps are written one
    * after the other: a step starts only when the previous one has completed. Rejects with a
-   * StepWriteError if some writes failed; everything else of the step is written regardless.
+   * StepWriteError if some writes failed; everything else of the step is written regardless. With a
+   * dead_letter_path, the records the step gave up on are appended to it before the promise settles.
    */
   writeStep(changes: Iterable<Update>): Promise<StepResult>;
   metrics(): MetricsSnapshot;
@@ -108,7 +117,8 @@ export async function openDynamoDBOutput(options: DynamoDBOutputOptions): Promis
   const metrics = new ConnectorMetrics(options.name, options.registry);
   const logger = (options.logger ?? defaultLogger()).child({ connector: options.name });
   const keyEncoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types, keyRoles });
-  return new Output(options.name, config, setup, metrics, logger, keyEncoder, options.interceptWrites);
+  const deadLetters = config.dead_letter_path === undefined ? null : await DeadLetterFile.open(config.dead_letter_path, options.name);
+  return new Output(options.name, config, setup, metrics, logger, keyEncoder, deadLetters, options.interceptWrites);
 }
 
 function defaultLogger(): Logger {
@@ -116,6 +126,13 @@ function defaultLogger(): Logger {
 }
 
 const THROUGHPUT_LOG_INTERVAL_MS = 60_000;
+
+/** A step whose writes have all finished, before its dead letters are appended and its result delivered. */
+interface FinishedStep {
+  result: StepResult;
+  failures: readonly SerializedError[];
+  deadLetters: readonly string[];
+}
 
 class Output implements DynamoDBOutput {
   readonly settings: Readonly<Record<string, unknown>>;
@@ -135,6 +152,7 @@ class Output implements DynamoDBOutput {
     private readonly meters: ConnectorMetrics,
     private readonly logger: Logger,
     private readonly keyEncoder: RowEncoder,
+    private readonly deadLetters: DeadLetterFile | null,
     interceptWrites: DynamoDBOutputOptions['interceptWrites'],
   ) {
     this.settings = redactConfig(config);
@@ -162,8 +180,9 @@ class Output implements DynamoDBOutput {
     const started = (this.config.pipelined_steps ? this.stagedTail : previousDone).then(() => this.start(step, updates));
     this.stagedTail = started.then((s) => s.staged).catch(() => undefined);
     const own = started.then((s) => s.done);
+    // Dead letters are appended once the previous step is done, so the file holds them in step order.
     const result = own.then(
-      (value) => previousDone.then(() => value),
+      (finished) => previousDone.then(() => this.deliver(finished)),
       (error: unknown) => previousDone.then(() => { throw error; }),
     );
     this.doneTail = result.catch(() => undefined);
@@ -182,11 +201,12 @@ class Output implements DynamoDBOutput {
     this.closing ??= (async () => {
       await this.doneTail;
       await Promise.all(this.partitions.map((p) => p.close()));
+      await this.deadLetters?.close();
     })();
     return this.closing;
   }
 
-  private start(step: number, updates: Update[]): { staged: Promise<unknown>; done: Promise<StepResult> } {
+  private start(step: number, updates: Update[]): { staged: Promise<unknown>; done: Promise<FinishedStep> } {
     const startedAt = performance.now();
     const shares = this.partitions.length === 1 ? [updates] : routeByKey(updates, this.keyEncoder, this.partitions.length);
     const steps = this.partitions.flatMap((p, i) => (shares[i]!.length > 0 ? [p.startStep(shares[i]!, step)] : []));
@@ -196,7 +216,7 @@ class Output implements DynamoDBOutput {
     };
   }
 
-  private finish(step: number, reports: readonly StepReport[], startedAt: number): StepResult {
+  private finish(step: number, reports: readonly StepReport[], startedAt: number): FinishedStep {
     const report = mergeReports(reports);
     this.meters.count('steps', 1);
     const result: StepResult = {
@@ -212,15 +232,28 @@ class Output implements DynamoDBOutput {
       durationMs: performance.now() - startedAt,
     };
     this.logStep(result);
-    if (report.failures.length > 0) throw new StepWriteError(result, report.failures.map((e) => DynaviewError.fromJSON(e)));
+    return { result, failures: report.failures, deadLetters: report.deadLetters };
+  }
+
+  private async deliver({ result, failures, deadLetters }: FinishedStep): Promise<StepResult> {
+    if (this.deadLetters) {
+      await this.deadLetters.append(deadLetters);
+      this.meters.count('dead_letters', deadLetters.length);
+    }
+    if (failures.length > 0) throw new StepWriteError(result, failures.map((e) => DynaviewError.fromJSON(e)));
     return result;
   }
 
   private logStep(result: StepResult): void {
+    // Every kept error is logged, so each skipped record can be found by its column and key; only
+    // beyond the 100 kept per reason are records merely counted.
+    for (const error of result.errors) {
+      const reason = reasonOf(error.code) ?? error.code;
+      this.logger.warn({ step: result.step, reason, column: error.context.column, key: error.context.key }, `record skipped (${reason}): ${error.message}`);
+    }
     for (const [reason, count] of Object.entries(result.skipped)) {
-      if (count === 0) continue;
-      const example = result.errors.find((e) => reasonOf(e.code) === reason);
-      this.logger.warn({ step: result.step, reason, count }, `${count} record(s) skipped (${reason}); first: ${example?.message ?? 'n/a'}`);
+      const listed = result.errors.filter((e) => reasonOf(e.code) === reason).length;
+      if (count > listed) this.logger.warn({ step: result.step, reason, count }, `${count - listed} more record(s) skipped (${reason})`);
     }
     if (result.failed > 0) this.logger.error({ step: result.step, failed: result.failed }, `${result.failed} item(s) could not be written`);
 
@@ -282,6 +315,7 @@ function mergeReports(reports: readonly StepReport[]): StepReport {
     for (const reason of Object.keys(total.skipped) as SkipReason[]) total.skipped[reason] += r.skipped[reason];
     total.errors.push(...r.errors);
     total.failures.push(...r.failures);
+    total.deadLetters.push(...r.deadLetters);
   }
   return total;
 }

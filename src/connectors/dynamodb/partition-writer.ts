@@ -2,7 +2,8 @@
  * Writes one worker's share of a step: groups updates by key, turns each key's changes into a put
  * or a delete, encodes and sizes the items, stages them into chunks and sends the chunks with at
  * most `max_concurrent_requests` in flight. `writeStep` resolves when every write it started has
- * finished (the step barrier).
+ * finished (the step barrier). Every record it gives up on is counted, reported and, when the
+ * connector has a dead_letter_path, turned into a dead-letter line of the step's report.
  */
 import { DynaviewError, InvalidValueError, type SerializedError } from '../../errors.js';
 import type { Update } from '../../schema.js';
@@ -10,7 +11,8 @@ import { Semaphore } from '../../util/semaphore.js';
 import { jsonText } from '../../util/json-text.js';
 import { classifyKeyUpdates } from './changes.js';
 import { ChunkBuilder, type ChunkLimits, type WriteRequest } from './chunks.js';
-import type { ChunkOutcome, ChunkWriter } from './chunk-writer.js';
+import type { ChunkFailure, ChunkOutcome, ChunkWriter } from './chunk-writer.js';
+import { deadLetterLine, type DeadLetterReason, type DeadRecord } from './dead-letters.js';
 import type { Item, RowEncoder } from './encode.js';
 import { itemSize, MAX_ITEM_SIZE_BYTES } from './item-size.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
@@ -27,7 +29,7 @@ export interface StepCounts {
   bytes: number;
   /** Records not written, by reason; each has an entry in the step's errors. */
   skipped: Record<SkipReason, number>;
-  /** Items given up on after retries or a non-retriable error. */
+  /** Items given up on: retries exhausted, refused by DynamoDB, or a non-retriable error. */
   failed: number;
   retries: number;
   /** Writes not sent because a newer write of the same key replaced them (pipelined steps). */
@@ -38,9 +40,20 @@ export interface StepCounts {
 export interface StepReport extends StepCounts {
   /** Records skipped for a reason (capped at ERRORS_KEPT_PER_CODE per code; the counts are exact). */
   errors: SerializedError[];
-  /** Writes given up on, one entry per failed chunk. */
+  /** Writes given up on, one entry per group of items that failed for one reason (capped like `errors`). */
   failures: SerializedError[];
+  /** The records given up on as dead-letter lines, when the connector has a dead_letter_path. */
+  deadLetters: string[];
 }
+
+/** Records skipped for these reasons are given up on; a write whose condition is false is not, it is suppressed as asked. */
+type DroppedReason = Exclude<SkipReason, 'condition_check_failed'>;
+
+const DEAD_LETTER_REASONS: Readonly<Record<DroppedReason, DeadLetterReason>> = {
+  uniqueness_violation: 'DYNAMODB_UNIQUENESS_VIOLATION',
+  oversized: 'DYNAMODB_ITEM_TOO_LARGE',
+  invalid_value: 'DYNAMODB_INVALID_VALUE',
+};
 
 export const ERRORS_KEPT_PER_CODE = 100;
 const UPDATES_SHOWN_IN_VIOLATION = 10;
@@ -48,7 +61,7 @@ const KEYS_SHOWN_IN_FAILURE = 5;
 
 export function emptyStepReport(): StepReport {
   return {
-    puts: 0, deletes: 0, bytes: 0, failed: 0, retries: 0, coalesced: 0, errors: [], failures: [],
+    puts: 0, deletes: 0, bytes: 0, failed: 0, retries: 0, coalesced: 0, errors: [], failures: [], deadLetters: [],
     skipped: { uniqueness_violation: 0, oversized: 0, invalid_value: 0, condition_check_failed: 0 },
   };
 }
@@ -65,6 +78,8 @@ export interface PartitionWriterOptions {
   metrics: MetricsSink;
   /** Keep per-key order across steps whose writes overlap (pipelined_steps). */
   pipelined: boolean;
+  /** Turn the records given up on into dead-letter lines (the connector has a dead_letter_path). */
+  deadLetters: boolean;
 }
 
 /** A step being written: `staged` once all its writes are handed out, `done` once they have finished. */
@@ -85,8 +100,9 @@ export class PartitionWriter {
     this.ordering = options.pipelined ? new KeyOrdering() : null;
   }
 
-  startStep(updates: readonly Update[]): StartedStep {
-    const step = new StepWrite(this.options, this.slots, this.concurrency, this.ordering);
+  /** `stepNumber` is the connector's step number, for dead letters. */
+  startStep(updates: readonly Update[], stepNumber: number): StartedStep {
+    const step = new StepWrite(this.options, stepNumber, this.slots, this.concurrency, this.ordering);
     const staged = (async () => {
       for (const [keyId, keyUpdates] of this.groupByKey(updates, step)) {
         const request = step.requestFor(keyUpdates, keyId);
@@ -111,7 +127,7 @@ export class PartitionWriter {
       try {
         keyId = encoder.keyIdentity(encoder.encodeKey(update.row));
       } catch (error) {
-        step.skip('invalid_value', this.recordError(error));
+        step.drop('invalid_value', this.recordError(error), { operation: update.weight > 0 ? 'put' : 'delete', row: update.row });
         this.options.metrics.count('invalid_items_dropped', 1);
         continue;
       }
@@ -138,6 +154,7 @@ class StepWrite {
 
   constructor(
     private readonly options: PartitionWriterOptions,
+    private readonly stepNumber: number,
     private readonly slots: Semaphore,
     private readonly concurrency: AdaptiveConcurrency,
     private readonly ordering: KeyOrdering | null,
@@ -154,7 +171,7 @@ class StepWrite {
         return undefined;
       case 'violation':
         metrics.count('duplicate_keys_skipped', 1);
-        this.skip('uniqueness_violation', this.violationError(change.description, change.updates));
+        this.drop('uniqueness_violation', this.violationError(change.description, change.updates), { updates: change.updates });
         return undefined;
       case 'delete': {
         const key = encoder.encodeKey(change.row);
@@ -168,14 +185,16 @@ class StepWrite {
         } catch (error) {
           if (!(error instanceof InvalidValueError)) throw error;
           metrics.count('invalid_items_dropped', 1);
-          this.skip('invalid_value', { ...error.toJSON(), context: { ...error.context, connector: this.options.connector } });
+          this.drop('invalid_value', { ...error.toJSON(), context: { ...error.context, connector: this.options.connector } },
+            { operation: 'put', row: change.row });
           return undefined;
         }
         const size = itemSize(item);
         if (size > MAX_ITEM_SIZE_BYTES) {
           metrics.count('oversized_items_dropped', 1);
-          this.skip('oversized', this.recordError('DYNAMODB_ITEM_TOO_LARGE',
-            `record exceeds DynamoDB's 400 KB item-size limit (${size} bytes > ${MAX_ITEM_SIZE_BYTES}); dropped`, change.row));
+          this.drop('oversized', this.recordError('DYNAMODB_ITEM_TOO_LARGE',
+            `record exceeds DynamoDB's 400 KB item-size limit (${size} bytes > ${MAX_ITEM_SIZE_BYTES}); dropped`, change.row),
+          { operation: 'put', row: change.row });
           return undefined;
         }
         return { kind: 'put', keyId, attributes: item, size, row: change.row };
@@ -194,6 +213,12 @@ class StepWrite {
   skip(reason: SkipReason, error: SerializedError): void {
     this.report.skipped[reason] += 1;
     this.keep(this.report.errors, error);
+  }
+
+  /** Skips a record the connector gives up on, which unlike a suppressed write is a dead letter. */
+  drop(reason: DroppedReason, error: SerializedError, record: DeadRecord): void {
+    this.skip(reason, error);
+    this.deadLetter(DEAD_LETTER_REASONS[reason], error.message, record);
   }
 
   /** Sends what is still staged. */
@@ -244,7 +269,8 @@ class StepWrite {
     if (live.length === 0) return;
     metrics.count('write_chunks', 1);
     const outcome = await chunkWriter.write(live).catch((error: unknown): ChunkOutcome => ({
-      written: [], conditionFailed: [], failed: live, retries: 0, throttled: false, failure: `unexpected error: ${String(error)}`,
+      written: [], conditionFailed: [], retries: 0, throttled: false,
+      failures: [{ requests: live, code: 'DYNAMODB_WRITE_FAILED', reason: `unexpected error: ${String(error)}` }],
     }));
     const limitBefore = this.concurrency.limit;
     this.concurrency.record(outcome.throttled);
@@ -274,11 +300,22 @@ class StepWrite {
       this.skip('condition_check_failed', this.recordError('DYNAMODB_CONDITION_CHECK_FAILED',
         `${request.kind} suppressed: its condition expression is false for the item in the table`, request.row));
     }
-    if (outcome.failed.length > 0) {
-      metrics.count('failed_items', outcome.failed.length);
-      this.report.failed += outcome.failed.length;
-      this.report.failures.push(this.failureError(outcome.failed, outcome.failure ?? 'unknown reason'));
+    for (const failure of outcome.failures) {
+      metrics.count('failed_items', failure.requests.length);
+      this.report.failed += failure.requests.length;
+      this.keep(this.report.failures, this.failureError(failure));
+      for (const request of failure.requests) {
+        this.deadLetter(failure.code, failure.reason, { operation: request.kind, row: request.row });
+      }
     }
+  }
+
+  private deadLetter(reason: DeadLetterReason, message: string, record: DeadRecord): void {
+    if (!this.options.deadLetters) return;
+    const { connector, view, table, encoder } = this.options;
+    this.report.deadLetters.push(deadLetterLine({
+      connector, view, table, step: this.stepNumber, keyColumns: encoder.keyColumns.map((c) => c.name), reason, message, record,
+    }));
   }
 
   private recordError(code: string, what: string, row: Update['row']): SerializedError {
@@ -307,13 +344,13 @@ class StepWrite {
     };
   }
 
-  private failureError(failed: readonly WriteRequest[], reason: string): SerializedError {
+  private failureError({ requests, code, reason }: ChunkFailure): SerializedError {
     const { connector, view, table, encoder } = this.options;
-    const keys = failed.slice(0, KEYS_SHOWN_IN_FAILURE).map((r) => encoder.describeKey(r.row));
-    const more = failed.length > KEYS_SHOWN_IN_FAILURE ? `, ... (${failed.length - KEYS_SHOWN_IN_FAILURE} more)` : '';
+    const keys = requests.slice(0, KEYS_SHOWN_IN_FAILURE).map((r) => encoder.describeKey(r.row));
+    const more = requests.length > KEYS_SHOWN_IN_FAILURE ? `, ... (${requests.length - KEYS_SHOWN_IN_FAILURE} more)` : '';
     return {
-      code: 'DYNAMODB_WRITE_FAILED',
-      message: `connector ${connector}: ${failed.length} item(s) of view ${view} were not written to table ${table}: ${reason}; keys ${keys.join(', ')}${more}`,
+      code,
+      message: `connector ${connector}: ${requests.length} item(s) of view ${view} were not written to table ${table}: ${reason}; keys ${keys.join(', ')}${more}`,
       retriable: false,
       context: { connector, view, table, ...(keys[0] === undefined ? {} : { key: keys[0] }) },
     };

@@ -56,6 +56,7 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
     connector, view: view.name, index: index.name, table: config.table, encoder, chunkWriter, metrics,
     maxConcurrentRequests: config.max_concurrent_requests,
     pipelined: config.pipelined_steps,
+    deadLetters: config.dead_letter_path !== undefined,
     limits: {
       maxRequests: config.batch_size,
       flushBytes: config.max_buffer_size_bytes,

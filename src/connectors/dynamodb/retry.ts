@@ -80,6 +80,18 @@ export function isThrottlingError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && THROTTLING_NAMES.has((error as AwsLikeError).name ?? '');
 }
 
+// Errors DynamoDB raises for a whole request that a single item can cause: a value the table refuses
+// (a secondary index key of the wrong type or empty, ...), or an item collection over its size limit.
+const ITEM_REJECTION_NAMES = new Set(['ValidationException', 'ItemCollectionSizeLimitExceededException']);
+
+/**
+ * Whether an error rejects a request for what may be one of its items, so that writing the items
+ * in smaller requests gets the others written; retrying the same request cannot help.
+ */
+export function isItemRejection(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ITEM_REJECTION_NAMES.has((error as AwsLikeError).name ?? '');
+}
+
 /** Whether a response needed retries by the SDK, which for a write almost always means throttling. */
 export function wasRetriedBySdk(response: { $metadata?: { attempts?: number } }): boolean {
   return (response.$metadata?.attempts ?? 1) > 1;

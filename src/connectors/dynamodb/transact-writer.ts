@@ -1,15 +1,17 @@
 /**
  * Transactional mode: one TransactWriteItems call per chunk, all of it or nothing. A cancelled
  * transaction is resolved item by item from its cancellation reasons: condition failures are
- * dropped and the rest resubmitted, conflicts and throttling are retried, anything else fails the
- * chunk.
+ * dropped, items DynamoDB refuses (ValidationError, ...) fail, and the rest is resubmitted, after a
+ * backoff when conflicts or throttling were among the reasons. A request rejected as a whole for
+ * what an item may cause (ValidationException) is split into smaller transactions until the items
+ * at fault are alone.
  */
 import { randomUUID } from 'node:crypto';
 import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { WriteRequest } from './chunks.js';
-import type { ChunkOutcome, ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
+import { ChunkProgress, type ChunkOutcome, type ChunkWriter, type DynamoDBWriteApi } from './chunk-writer.js';
 import type { MetricsSink } from './metrics.js';
-import { describeAwsError, isThrottlingError, isTransientError, mayRetry, wasRetriedBySdk, type RetryPolicy } from './retry.js';
+import { describeAwsError, isItemRejection, isThrottlingError, isTransientError, wasRetriedBySdk, type RetryPolicy } from './retry.js';
 
 export interface TransactWriterOptions {
   table: string;
@@ -23,92 +25,95 @@ export interface TransactWriterOptions {
 const THROTTLING_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
 const RETRIABLE_REASONS = new Set(['TransactionConflict', ...THROTTLING_REASONS]);
 
-/** What a cancellation means for the chunk, from its per-item reasons. */
-export type CancellationVerdict =
-  | { readonly kind: 'retry'; readonly conditionFailed: readonly number[] }
-  | { readonly kind: 'resubmit'; readonly conditionFailed: readonly number[] }
-  | { readonly kind: 'fail'; readonly reasons: string };
+/** What a cancellation means for each item of the transaction. */
+export interface CancellationVerdict {
+  /** Items whose condition expression is false: suppressed, as the user asked. */
+  readonly conditionFailed: readonly number[];
+  /** Items DynamoDB refuses whatever the retry, with its reason. */
+  readonly rejected: readonly { readonly index: number; readonly reason: string }[];
+  /** Whether conflicts or throttling cancelled it too, so the rest is resubmitted only after a backoff. */
+  readonly retriable: boolean;
+}
 
 /**
  * Reasons are ordered like the request's items. `None` (or no code) marks an item that was fine
- * and only cancelled along with the others.
+ * and only cancelled along with the others; a code the connector does not know is taken as a
+ * refusal of that item, since resubmitting it could go on forever.
  */
 export function judgeCancellation(reasons: readonly CancellationReason[] | undefined, items: number): CancellationVerdict | undefined {
   if (!reasons || reasons.length !== items) return undefined;
   const conditionFailed: number[] = [];
+  const rejected: { index: number; reason: string }[] = [];
   let retriable = false;
-  const fatal: string[] = [];
-  reasons.forEach((reason, i) => {
+  reasons.forEach((reason, index) => {
     const code = reason.Code ?? 'None';
     if (code === 'None') return;
-    if (code === 'ConditionalCheckFailed') conditionFailed.push(i);
+    if (code === 'ConditionalCheckFailed') conditionFailed.push(index);
     else if (RETRIABLE_REASONS.has(code)) retriable = true;
-    else fatal.push(`item ${i}: ${code}${reason.Message ? ` (${reason.Message})` : ''}`);
+    else rejected.push({ index, reason: `${code}${reason.Message ? `: ${reason.Message}` : ''}` });
   });
-  if (fatal.length > 0) return { kind: 'fail', reasons: fatal.join('; ') };
-  return retriable ? { kind: 'retry', conditionFailed } : { kind: 'resubmit', conditionFailed };
+  return { conditionFailed, rejected, retriable };
 }
 
 export class TransactChunkWriter implements ChunkWriter {
   constructor(private readonly options: TransactWriterOptions) {}
 
   async write(chunk: readonly WriteRequest[]): Promise<ChunkOutcome> {
-    const { api, retry, metrics } = this.options;
-    const started = performance.now();
-    let pending = chunk;
-    const conditionFailed: WriteRequest[] = [];
-    let retries = 0;
-    let throttled = false;
+    const progress = new ChunkProgress(chunk, this.options.retry, this.options.metrics);
+    await this.writeGroup(chunk, progress);
+    return progress.outcome();
+  }
+
+  /** Writes some requests of the chunk as one transaction, resubmitted until it goes through or is given up on. */
+  private async writeGroup(group: readonly WriteRequest[], progress: ChunkProgress): Promise<void> {
+    const { api, metrics } = this.options;
+    let pending = group;
     // One token per distinct payload: a retry after an ambiguous failure (timeout, 500) is then
     // applied at most once, and a changed payload never reuses a token.
     let token = randomUUID();
-    const finish = (failed: readonly WriteRequest[], failure?: string): ChunkOutcome => {
-      metrics.observe('write_call_latency_microseconds', (performance.now() - started) * 1000);
-      const written = failed.length > 0 ? [] : pending;
-      return { written, conditionFailed, failed, retries, throttled, ...(failure === undefined ? {} : { failure }) };
-    };
-    const backOff = async (): Promise<void> => {
-      retries += 1;
-      metrics.count('retries', 1);
-      await retry.wait(retries);
-    };
-
     while (pending.length > 0) {
       try {
         metrics.count('write_requests', 1);
         const response = await api.transactWrite({ TransactItems: pending.map((r) => this.toTransactItem(r)), ClientRequestToken: token });
-        if (wasRetriedBySdk(response)) throttled = true;
-        return finish([]);
+        if (wasRetriedBySdk(response)) progress.throttled = true;
+        return;
       } catch (error) {
-        const verdict = isCancellation(error) ? judgeCancellation(error.CancellationReasons, pending.length) : undefined;
-        if (isThrottlingError(error) || (isCancellation(error) && error.CancellationReasons?.some((r) => THROTTLING_REASONS.has(r.Code ?? '')))) {
-          throttled = true;
+        const cancelled = isCancellation(error);
+        if (isThrottlingError(error) || (cancelled && error.CancellationReasons?.some((r) => THROTTLING_REASONS.has(r.Code ?? '')))) {
+          progress.throttled = true;
         }
-        if (verdict?.kind === 'fail') {
-          metrics.count('transact_write_failures', 1);
-          return finish([...pending, ...conditionFailed.splice(0)], `transaction cancelled: ${verdict.reasons}`);
-        }
+        const verdict = cancelled ? judgeCancellation(error.CancellationReasons, pending.length) : undefined;
         if (verdict) {
-          if (verdict.conditionFailed.length > 0) {
-            const dropped = new Set(verdict.conditionFailed);
-            conditionFailed.push(...pending.filter((_, i) => dropped.has(i)));
-            pending = pending.filter((_, i) => !dropped.has(i));
+          const settled = new Set([...verdict.conditionFailed, ...verdict.rejected.map((r) => r.index)]);
+          progress.suppress(verdict.conditionFailed.map((i) => pending[i]!));
+          for (const { index, reason } of verdict.rejected) {
+            progress.fail([pending[index]!], 'DYNAMODB_VALIDATION_REJECTED', `TransactWriteItems rejected the item: ${reason}`);
+          }
+          if (settled.size > 0) {
+            pending = pending.filter((_, i) => !settled.has(i));
             token = randomUUID();
           }
-          // Only condition failures: the rest was fine, so resubmit at once without counting a retry.
-          if (verdict.kind === 'resubmit') continue;
+          if (verdict.rejected.length > 0 || verdict.retriable) metrics.count('transact_write_failures', 1);
+          // Nothing but items that are settled now: the rest was fine, so resubmit it at once, without counting a retry.
+          if (!verdict.retriable) continue;
+        } else {
+          metrics.count('transact_write_failures', 1);
+          if (!cancelled && !isTransientError(error)) {
+            if (isItemRejection(error)) {
+              await progress.isolate(pending, `TransactWriteItems rejected the item: ${describeAwsError(error)}`, (half) => this.writeGroup(half, progress));
+            } else {
+              progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `TransactWriteItems failed: ${describeAwsError(error)}`);
+            }
+            return;
+          }
         }
-        metrics.count('transact_write_failures', 1);
-        if (!verdict && !isTransientError(error) && !isCancellation(error)) {
-          return finish(pending, `TransactWriteItems failed: ${describeAwsError(error)}`);
+        if (!progress.mayRetry()) {
+          progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `TransactWriteItems still failing after ${progress.retries} retries: ${describeAwsError(error)}`);
+          return;
         }
-        if (!mayRetry(retry, retries)) {
-          return finish(pending, `TransactWriteItems still failing after ${retries} retries: ${describeAwsError(error)}`);
-        }
-        await backOff();
+        await progress.backOff();
       }
     }
-    return finish([]);
   }
 
   private toTransactItem(request: WriteRequest): TransactWriteItem {

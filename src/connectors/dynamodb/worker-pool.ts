@@ -22,8 +22,8 @@ export interface Partition {
 export class InProcessPartition implements Partition {
   constructor(private readonly writer: PartitionWriter, private readonly client: DynamoDBClient) {}
 
-  startStep(updates: Update[]): StartedStep {
-    return this.writer.startStep(updates);
+  startStep(updates: Update[], step: number): StartedStep {
+    return this.writer.startStep(updates, step);
   }
 
   async close(): Promise<void> {

@@ -56,7 +56,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   const { step } = message;
-  const started = writer.startStep(message.updates);
+  const started = writer.startStep(message.updates, step);
   // A failure is reported once, through `done`, which fails whenever `staged` does.
   started.staged.then(() => post({ type: 'step-staged', step }), () => undefined);
   started.done.then(

@@ -1,12 +1,14 @@
 /**
- * The `file_input` connector: reads a file of JSON events once, from start to end. Without
- * `array`, every non-blank line is one event and the file is streamed; with `array`, the file
- * holds JSON arrays of events (one over many lines, or one per line). A record that cannot be read
- * is reported at its `file:line` and skipped; the rest of the file is still ingested.
+ * The `file_input` connector: reads a file of JSON events once, from start to end, or from where
+ * a previous run stopped. Without `array`, every non-blank line is one event and the file is
+ * streamed; with `array`, the file holds JSON arrays of events (one over many lines, or one per
+ * line). A record that cannot be read is reported at its `file:line` and skipped; the rest of the
+ * file is still ingested. Positions are byte offsets where a record starts, with its line and
+ * column for messages.
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { DynaviewError, errorMessage, type ErrorContext } from '../../errors.js';
@@ -14,14 +16,17 @@ import type { Update } from '../../schema.js';
 import type { SqlField } from '../../sql/sql-type.js';
 import { ConfigProblems, parseOptions } from '../../util/config-problems.js';
 import { JsonSyntaxError, lineAndColumn, parseJsonLossless } from '../../util/lossless-json.js';
-import type { InputConnector, InputContext, InputSink, InputTransport } from './input.js';
+import { parsePosition, type InputConnector, type InputContext, type InputPosition, type InputSink, type InputTransport } from './input.js';
 import { decodeEvent, parseJsonFormat, type JsonFormat } from './json-format.js';
 import { splitJsonValues } from './json-split.js';
+import { FILE_START, splitLines, type TextPosition } from './line-split.js';
 
 export const INPUT_INVALID_JSON = 'INPUT_INVALID_JSON';
 export const INPUT_FILE_UNREADABLE = 'INPUT_FILE_UNREADABLE';
+/** The file no longer holds what a saved position says was read. */
+export const INPUT_FILE_CHANGED = 'INPUT_FILE_CHANGED';
 
-/** Changes per push: large enough to amortize a step, small enough to keep memory flat. */
+/** Changes per push (whole records: one array event can hold more): large enough to amortize a step, small enough to keep memory flat. */
 const CHUNK_ROWS = 10_000;
 
 const CONFIG_SHAPE = z.strictObject({
@@ -44,12 +49,20 @@ function parsePath(raw: unknown, problems: ConfigProblems): string | undefined {
   return parseOptions(CONFIG_SHAPE, raw, [], 'a file_input option', problems)?.path;
 }
 
+/** A position in the file, as pushed: where the next record starts. */
+const POSITION_SHAPE = z.strictObject({ offset: z.int().min(0), line: z.int().min(1), col: z.int().min(1) });
+
+/** One record (a line, or a JSON value with `array`) and where the next one starts. */
+interface FileRecord {
+  readonly changes: Update[];
+  readonly end: TextPosition;
+}
+
 class FileInput implements InputConnector {
   readonly name: string;
   private readonly table: string;
   private readonly columns: readonly SqlField[];
   private readonly stopping = new AbortController();
-  private pending: Update[] = [];
 
   constructor(
     context: InputContext,
@@ -63,10 +76,41 @@ class FileInput implements InputConnector {
     this.columns = context.table.columns;
   }
 
-  async run(sink: InputSink): Promise<void> {
-    if (this.format.array) await this.readArrays(sink);
-    else await this.readLines(sink);
-    if (!this.stopped) await this.flush(sink);
+  /** Pushes once CHUNK_ROWS changes are read, and whole records only, so that every push ends where a record does. */
+  async run(sink: InputSink, from?: InputPosition): Promise<void> {
+    let position = from === undefined ? FILE_START : this.position(from);
+    let pending: Update[] = [];
+    let pushedAt = position.offset;
+    const flush = async (): Promise<void> => {
+      const changes = pending;
+      pending = [];
+      pushedAt = position.offset;
+      await sink.push(changes, { ...position });
+      // Let timers and I/O run (stop() among them) even when push resolves at once.
+      await yieldToEventLoop();
+    };
+    try {
+      for await (const record of this.records(position, undefined, sink)) {
+        // One array record can hold more changes than a spread's arguments may.
+        for (const change of record.changes) pending.push(change);
+        position = record.end;
+        if (pending.length >= CHUNK_ROWS) await flush();
+        if (this.stopped) return;
+      }
+    } catch (error) {
+      if (this.stopped) return;
+      throw error;
+    }
+    // Also when only skipped records are left: the position moves past them.
+    if (pushedAt !== position.offset) await flush();
+  }
+
+  async read(from: InputPosition | undefined, to: InputPosition, reportError: (error: DynaviewError) => void): Promise<Update[]> {
+    const changes: Update[] = [];
+    for await (const record of this.records(from === undefined ? FILE_START : this.position(from), this.position(to), { reportError })) {
+      for (const change of record.changes) changes.push(change);
+    }
+    return changes;
   }
 
   stop(): void {
@@ -77,59 +121,52 @@ class FileInput implements InputConnector {
     return this.stopping.signal.aborted;
   }
 
-  /** One event per non-blank line, streamed. */
-  private async readLines(sink: InputSink): Promise<void> {
-    const handle = await this.open();
-    const stream = handle.createReadStream({ encoding: 'utf8' });
-    const destroy = (): void => {
-      stream.destroy();
-    };
-    this.stopping.signal.addEventListener('abort', destroy, { once: true });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    let lineNumber = 0;
+  private position(saved: InputPosition): TextPosition {
+    return parsePosition(POSITION_SHAPE, saved, this.name);
+  }
+
+  /** The records from `from` on, up to `to` or to the end of the file. */
+  private async *records(from: TextPosition, to: TextPosition | undefined, sink: Pick<InputSink, 'reportError'>): AsyncGenerator<FileRecord> {
+    if (to !== undefined && to.offset <= from.offset) return;
+    const chunks = await this.bytesFrom(from, to);
     try {
-      for await (const line of lines) {
-        lineNumber += 1;
-        const text = lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line;
-        if (text.trim() !== '') this.readMessage(text, lineNumber, 1, sink);
-        if (this.pending.length >= CHUNK_ROWS) await this.flush(sink);
-        if (this.stopped) break;
+      if (this.format.array) {
+        const parts: Buffer[] = [];
+        for await (const chunk of chunks) parts.push(chunk);
+        const bytes = Buffer.concat(parts);
+        for (const value of splitJsonValues(bytes, from)) {
+          yield { changes: this.readMessage(value.text, value.line, value.col, sink), end: value.end };
+        }
+        return;
+      }
+      // One event per non-blank line.
+      for await (const line of splitLines(chunks, from)) {
+        yield { changes: line.text.trim() === '' ? [] : this.readMessage(line.text, line.line, 1, sink), end: line.end };
       }
     } catch (error) {
-      if (!this.stopped) throw this.unreadable(error);
-    } finally {
-      this.stopping.signal.removeEventListener('abort', destroy);
-      lines.close();
-      await handle.close();
+      throw error instanceof DynaviewError ? error : this.unreadable(error);
     }
   }
 
-  /** JSON arrays of events: the whole file at once, split into its top-level values. */
-  private async readArrays(sink: InputSink): Promise<void> {
-    let text: string;
+  /** The file's bytes from `from` to `to` (or its end), after checking that it still holds them. */
+  private async bytesFrom(from: TextPosition, to: TextPosition | undefined): Promise<AsyncIterable<Buffer>> {
+    const needed = to?.offset ?? from.offset;
+    let size: number;
     try {
-      text = await readFile(this.absolutePath, { encoding: 'utf8', signal: this.stopping.signal });
-    } catch (error) {
-      if (this.stopped) return;
-      throw this.unreadable(error);
-    }
-    for (const value of splitJsonValues(text)) {
-      if (this.stopped) return;
-      this.readMessage(value.text, value.line, value.col, sink);
-      if (this.pending.length >= CHUNK_ROWS) await this.flush(sink);
-    }
-  }
-
-  private async open(): Promise<FileHandle> {
-    try {
-      return await open(this.absolutePath, 'r');
+      size = (await stat(this.absolutePath)).size;
     } catch (error) {
       throw this.unreadable(error);
     }
+    if (size < needed) {
+      throw new DynaviewError(INPUT_FILE_CHANGED, `connector ${this.name}: ${this.shownPath} holds ${size} bytes, fewer than the ${needed} `
+        + 'already read when the saved state was written: the file was replaced or truncated since. Start over with an empty state directory.',
+      { context: { connector: this.name, file: this.shownPath } });
+    }
+    return createReadStream(this.absolutePath, { start: from.offset, ...(to === undefined ? {} : { end: to.offset - 1 }) });
   }
 
-  /** Parses one message (an event, or an array of events) starting at `line`:`col`. */
-  private readMessage(text: string, line: number, col: number, sink: InputSink): void {
+  /** Decodes one message (an event, or an array of events) starting at `line`:`col`; what cannot be read is reported and skipped. */
+  private readMessage(text: string, line: number, col: number, sink: Pick<InputSink, 'reportError'>): Update[] {
     let message: unknown;
     try {
       message = parseJsonLossless(text);
@@ -138,36 +175,23 @@ class FileInput implements InputConnector {
       const at = lineAndColumn(text, error.offset);
       const position = { line: line + at.line - 1, col: at.line === 1 ? col + at.col - 1 : at.col };
       sink.reportError(this.recordError(INPUT_INVALID_JSON, `not valid JSON: ${error.reason}`, position, {}));
-      return;
+      return [];
     }
-    if (!this.format.array) {
-      this.readEvent(message, { line }, '', sink);
-      return;
-    }
+    if (!this.format.array) return this.readEvent(message, { line }, '', sink);
     if (!Array.isArray(message)) {
       sink.reportError(this.recordError(INPUT_INVALID_JSON, 'expected a JSON array of events ("array": true)', { line, col }, {}));
-      return;
+      return [];
     }
-    message.forEach((event: unknown, i) => this.readEvent(event, { line }, `event ${i} of the array: `, sink));
+    return message.flatMap((event: unknown, i) => this.readEvent(event, { line }, `event ${i} of the array: `, sink));
   }
 
-  private readEvent(event: unknown, position: { line: number }, prefix: string, sink: InputSink): void {
+  private readEvent(event: unknown, position: { line: number }, prefix: string, sink: Pick<InputSink, 'reportError'>): Update[] {
     try {
-      this.pending.push(...decodeEvent(event, this.format.updateFormat, this.columns));
+      return decodeEvent(event, this.format.updateFormat, this.columns);
     } catch (error) {
       if (!(error instanceof DynaviewError)) throw error;
       sink.reportError(this.recordError(error.code, prefix + error.message, position, error.context));
-    }
-  }
-
-  /** Pushes what was read, in chunks of at most CHUNK_ROWS (one array event can hold more). */
-  private async flush(sink: InputSink): Promise<void> {
-    const changes = this.pending;
-    this.pending = [];
-    for (let start = 0; start < changes.length && !this.stopped; start += CHUNK_ROWS) {
-      await sink.push(changes.slice(start, start + CHUNK_ROWS));
-      // Let timers and I/O run (stop() among them) even when push resolves at once.
-      await yieldToEventLoop();
+      return [];
     }
   }
 

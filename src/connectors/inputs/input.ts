@@ -1,9 +1,13 @@
 /**
  * The contract between input connectors and the pipeline: a connector produces changes for one
- * table and hands them to an `InputSink`, waiting on it for backpressure. `createInputConnector`
- * picks the transport by name (Feldera's `transport.name`) and validates its configuration.
+ * table and hands them to an `InputSink`, waiting on it for backpressure. Every push carries the
+ * connector's position after it, so that a restarted run can go on from where the changes a
+ * checkpoint covers end, and replay exactly the changes between two positions.
+ * `createInputConnector` picks the transport by name (Feldera's `transport.name`) and validates
+ * its configuration.
  */
-import { ConfigError, type DynaviewError } from '../../errors.js';
+import type { z } from 'zod';
+import { ConfigError, DynaviewError } from '../../errors.js';
 import type { Update } from '../../schema.js';
 import type { SqlType } from '../../sql/sql-type.js';
 import { unknownNameMessage } from '../../util/config-problems.js';
@@ -16,17 +20,40 @@ export interface InputTable {
   columns: readonly { name: string; type: SqlType; nullable: boolean }[];
 }
 
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Where a connector stands in its input, after the changes it has pushed: JSON data that the
+ * pipeline saves and hands back, and that only the connector that made it reads.
+ */
+export type InputPosition = JsonValue;
+
+export const INPUT_POSITION_INVALID = 'INPUT_POSITION_INVALID';
+
 export interface InputSink {
-  /** Hands a chunk of changes (weight +1 insert, -1 delete) to the table. Resolves when the pipeline can take more: await it (backpressure). */
-  push(changes: Update[]): Promise<void>;
+  /**
+   * Hands a chunk of changes (weight +1 insert, -1 delete) to the table, with the connector's
+   * position after them (a chunk may be empty when only the position moved, past records that
+   * were skipped). Resolves when the pipeline can take more: await it (backpressure).
+   */
+  push(changes: Update[], position: InputPosition): Promise<void>;
   /** A record that was skipped; the rest of the input goes on. */
   reportError(error: DynaviewError): void;
 }
 
 export interface InputConnector {
   readonly name: string;
-  /** Produces input until it is exhausted (resolves) or stop() was called (resolves soon after). Rejects only on a fatal error (e.g. the file cannot be opened). */
-  run(sink: InputSink): Promise<void>;
+  /**
+   * Produces input, from the start or from a position it pushed before, until it is exhausted
+   * (resolves) or stop() was called (resolves soon after). Rejects only on a fatal error (e.g. the
+   * file cannot be opened).
+   */
+  run(sink: InputSink, from?: InputPosition): Promise<void>;
+  /**
+   * The changes between two positions it pushed (`from` undefined: the start), the same and in the
+   * same order as run() pushed them, at once: no rate limit applies.
+   */
+  read(from: InputPosition | undefined, to: InputPosition, reportError: (error: DynaviewError) => void): Promise<Update[]>;
   stop(): void;
 }
 
@@ -59,4 +86,12 @@ export function createInputConnector(transport: InputTransport, context: InputCo
     ], { connector: context.connector });
   }
   return create(transport, context);
+}
+
+/** Reads back a position a connector pushed; anything else is a saved state that does not belong to it. */
+export function parsePosition<S extends z.ZodType>(schema: S, position: InputPosition, connector: string): z.output<S> {
+  const result = schema.safeParse(position);
+  if (result.success) return result.data;
+  throw new DynaviewError(INPUT_POSITION_INVALID, `connector ${connector}: the saved input position ${JSON.stringify(position)} is not one this connector writes`,
+    { context: { connector } });
 }
