@@ -165,8 +165,12 @@ describe('the table ends equal to the view under faults', { concurrency: CONCURR
     try {
       const cases = await Promise.all(MATRIX.map(async (cell, i) => {
         const table = await createTable(client, { hash: ['id', 'N'] });
-        // A JVM that is starting may accept a connection and not answer it: such a request times out and is retried.
-        const out = await openViewOutput(connectorOf(cell), local.endpoint, table, { ...cell, max_retries: null, request_timeout_millis: 10_000 });
+        // A restarting DynamoDB Local listens before it serves: it accepts connections, holds their
+        // requests while its JVM starts (10-30 s on a loaded machine) and applies them afterwards.
+        // A client that timed out on such a request and moved on to newer writes would see the old
+        // request applied last, so the timeout here outlasts the start, as it must in production
+        // for any server that queues requests.
+        const out = await openViewOutput(connectorOf(cell), local.endpoint, table, { ...cell, max_retries: null, request_timeout_millis: 120_000 });
         outputs.push(out);
         const expected = new ExpectedTable();
         return { table, out, expected, steps: generateSteps(expected, LOCAL_CHURN, SIZE.localSteps, seededRandom(700 + i)) };
