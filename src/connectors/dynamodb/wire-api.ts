@@ -93,7 +93,7 @@ function createCaller(config: ClientConfig, replacer: Replacer | undefined): (op
         const signed = await signer.sign(request, { signingDate: new Date(Date.now() + config.systemClockOffset) });
         const { response } = await config.requestHandler.handle(signed as HttpRequest);
         const text = await readText(response.body as IncomingMessage);
-        const metadata: Metadata = { httpStatusCode: response.statusCode, requestId: header(response.headers, 'x-amzn-requestid'), attempts, totalRetryDelay };
+        const metadata: Metadata = { httpStatusCode: response.statusCode, requestId: response.headers['x-amzn-requestid'], attempts, totalRetryDelay };
         if (response.statusCode !== 200) throw errorFromResponse(response.statusCode, response.headers, text, metadata, config);
         retryStrategy.recordSuccess(token);
         return { body: text.length === 0 ? {} : JSON.parse(text) as CallOutput['body'], $metadata: metadata };
@@ -143,7 +143,8 @@ async function resolveEndpoint(config: ClientConfig): Promise<Endpoint> {
   };
 }
 
-function errorFromResponse(status: number, headers: Record<string, string>, text: string, metadata: Metadata, config: ClientConfig): WireError {
+// Node's HTTP client lower-cases response header names.
+function errorFromResponse(status: number, headers: Record<string, string | undefined>, text: string, metadata: Metadata, config: ClientConfig): WireError {
   let parsed: { __type?: string; message?: string; Message?: string; CancellationReasons?: CancellationReason[] } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
@@ -151,12 +152,12 @@ function errorFromResponse(status: number, headers: Record<string, string>, text
     // Not JSON (a proxy's or load balancer's page): the status says enough.
   }
   // "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException" -> the part after '#'.
-  const type = header(headers, 'x-amzn-errortype') ?? parsed.__type ?? '';
+  const type = headers['x-amzn-errortype'] ?? parsed.__type ?? '';
   const name = type.split(':')[0]?.split('#').pop() || (status >= 500 ? 'InternalServerError' : 'UnknownError');
   const message = parsed.message ?? parsed.Message ?? `HTTP ${status}`;
   const error = new DynamoDBServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: metadata, message }) as WireError;
   if (parsed.CancellationReasons) error.CancellationReasons = parsed.CancellationReasons.map(fromWireReason);
-  if (isClockSkewError(error)) correctClock(config, header(headers, 'date'), metadata);
+  if (isClockSkewError(error)) correctClock(config, headers['date'], metadata);
   return error;
 }
 
@@ -176,9 +177,6 @@ function withMetadata(caught: unknown, attempts: number, totalRetryDelay: number
   return error;
 }
 
-function header(headers: Record<string, string>, name: string): string | undefined {
-  return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
-}
 
 function readText(stream: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
