@@ -115,9 +115,15 @@ export interface SourceLocation {
  * yet), SQL_INVALID (parses, but names an unknown table, column, type, ... or mixes types).
  */
 export class SqlError extends DynaviewError {
+  /** The message without its position. */
+  readonly detail: string;
+  readonly location: SourceLocation;
+
   constructor(code: 'SQL_SYNTAX_ERROR' | 'SQL_NOT_SUPPORTED' | 'SQL_INVALID', message: string, at: SourceLocation, context: ErrorContext = {}) {
     super(code, `${at.file ?? '<program>'}:${at.line}:${at.col}: ${message}`, {
       context: { ...context, ...(at.file === undefined ? {} : { file: at.file }), line: at.line, col: at.col },
     });
+    this.detail = message;
+    this.location = at;
   }
 }

@@ -1,6 +1,8 @@
 /**
  * The relational vocabulary shared by the SQL front end, the engine and the connectors: columns
- * with SQL type text, views, unique indexes, and change sets (rows with integer weights).
+ * with SQL type text, views, unique indexes, and change sets (rows with integer weights). Type
+ * text is the library's edge (`openDynamoDBOutput` takes it and parses it once); inside, types
+ * travel as `SqlType` values (`sql/sql-type.ts`).
  */
 
 export interface ColumnSpec {

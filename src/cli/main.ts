@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `dynaview` command: `run` a program, or `check` it.
+ * The `dynaview` command: `run` a program, `check` it, or `explain` its views' plans.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { DynaviewError } from '../errors.js';
 import { checkCommand } from './check-command.js';
+import { explainCommand } from './explain-command.js';
 import { cliLogger } from './logger.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_RUNTIME_FAILURE, ProgramInvalid, RunFailed } from './outcome.js';
 import { runCommand } from './run-command.js';
@@ -16,11 +17,13 @@ const USAGE = `usage:
   dynaview run <program.sql> [--local] [--local-dir DIR] [--metrics-port N [--metrics-host HOST]]
                [--allow-write-failures] [--state-dir DIR]
   dynaview check <program.sql> [--describe]
+  dynaview explain <program.sql>
 ${SIM_USAGE}
 
 run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and writes its views
-        to DynamoDB. --local starts an embedded DynamoDB Local, points every dynamodb_output at
-        it, creates missing tables from their index, and prints the tables at the end;
+        through their output connectors (dynamodb_output, file_output). --local starts an
+        embedded DynamoDB Local, points every dynamodb_output at it, creates missing tables from
+        their index, and prints the tables at the end;
         --local-dir keeps DynamoDB Local's data in DIR between runs (default: in memory).
         --metrics-port serves /metrics (Prometheus) and /status (JSON) on 127.0.0.1, or on
         the address given with --metrics-host (0.0.0.0: every interface).
@@ -29,6 +32,7 @@ run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and 
         again after a stop or a crash goes on from the last one.
 check   parses and validates the program and every connector, reporting all problems;
         --describe also checks each target table's key schema against its index.
+explain prints each view's columns and query plan (joins, aggregates, ...) as the engine runs it.
 ${SIM_HELP}
 
 Exit codes: 0 success, 2 invalid program or configuration, 1 runtime failure.
@@ -74,8 +78,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return RunFailed.from(error).exitCode;
     }
   }
-  if ((command !== 'run' && command !== 'check') || !file || extra.length > 0) {
-    process.stderr.write(`dynaview: ${command && command !== 'run' && command !== 'check' ? `unknown command "${command}"` : 'expected a command and one program file'}\n${USAGE}\n`);
+  const known = command === 'run' || command === 'check' || command === 'explain';
+  if (!known || !file || extra.length > 0) {
+    process.stderr.write(`dynaview: ${command && !known ? `unknown command "${command}"` : 'expected a command and one program file'}\n${USAGE}\n`);
     return EXIT_INVALID;
   }
   let metricsPort: number | undefined;
@@ -105,7 +110,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = cliLogger(logLevel);
   try {
     if (command === 'check') {
-      await checkCommand({ file: resolve(file), describe: values.describe, out: process.stdout });
+      await checkCommand({ file: resolve(file), describe: values.describe, out: process.stdout, err: process.stderr });
+    } else if (command === 'explain') {
+      await explainCommand({ file: resolve(file), out: process.stdout });
     } else {
       await runCommand({
         file: resolve(file),

@@ -4,8 +4,7 @@
  * connector settings are the redacted ones.
  */
 import type { Logger } from 'pino';
-import type { Pipeline } from '../pipeline/controller.js';
-import type { OutputRunner } from '../pipeline/output-runner.js';
+import type { PipelineRun } from '../pipeline/run.js';
 
 const TERMINAL_REFRESH_MS = 250;
 const LOG_INTERVAL_MS = 5_000;
@@ -18,8 +17,7 @@ export class Progress {
   private readonly terminal: boolean;
 
   constructor(
-    private readonly pipeline: Pipeline,
-    private readonly runners: readonly OutputRunner[],
+    private readonly pipeline: PipelineRun,
     private readonly logger: Logger,
     private readonly err: NodeJS.WriteStream = process.stderr,
   ) {
@@ -48,23 +46,23 @@ export class Progress {
       this.err.write(`\r\x1b[K${this.line()}`);
     } else {
       const stats = this.pipeline.stats;
-      const written = Object.fromEntries(this.runners.map((r) => [r.endpoint.name, r.output.metrics().records_written]));
+      const written = Object.fromEntries(this.pipeline.outputs.map((o) => [o.endpoint.name, o.output.status().written]));
       this.logger.info({ steps: stats.steps, input_rows: stats.inputRows, written, rows_per_second: Math.round(this.rate) }, this.line());
     }
   }
 
   private written(): number {
-    return this.runners.reduce((n, r) => n + r.output.metrics().records_written, 0);
+    return this.pipeline.outputs.reduce((n, o) => n + o.output.status().written, 0);
   }
 
   /** One line: steps, input rows, rows written per connector, rate, retries and drops. */
   line(): string {
     const stats = this.pipeline.stats;
     const input = Object.values(stats.inputRows).reduce((a, b) => a + b, 0);
-    const snapshots = this.runners.map((r) => ({ name: r.endpoint.name, metrics: r.output.metrics() }));
-    const outputs = snapshots.map(({ name, metrics }) => `${name} ${metrics.records_written} written`);
-    const retries = snapshots.reduce((n, { metrics: m }) => n + m.retries, 0);
-    const dropped = snapshots.reduce((n, { metrics: m }) => n + m.oversized_items_dropped + m.invalid_items_dropped + m.duplicate_keys_skipped + m.failed_items, 0);
+    const snapshots = this.pipeline.outputs.map((o) => ({ name: o.endpoint.name, status: o.output.status() }));
+    const outputs = snapshots.map(({ name, status }) => `${name} ${status.written} written`);
+    const retries = snapshots.reduce((n, { status }) => n + status.retries, 0);
+    const dropped = snapshots.reduce((n, { status }) => n + status.dropped, 0);
     return `step ${stats.steps} | input ${input} rows | ${outputs.join(' | ')} | ${Math.round(this.rate)} rows/s | retries ${retries} | dropped ${dropped}`;
   }
 
@@ -77,11 +75,8 @@ export class Progress {
         + `${stats.inputErrors > 0 ? `; ${stats.inputErrors} bad input record(s) skipped` : ''}`
         + `; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     ];
-    for (const runner of this.runners) {
-      const m = runner.output.metrics();
-      const skipped = m.duplicate_keys_skipped + m.oversized_items_dropped + m.invalid_items_dropped + m.condition_check_failures;
-      lines.push(`  ${runner.endpoint.name} -> DynamoDB table ${runner.endpoint.config.table}: ${m.records_written} written `
-        + `(${m.puts_written} puts, ${m.deletes_written} deletes), ${m.retries} retries, ${skipped} skipped, ${m.failed_items} failed`);
+    for (const { endpoint, output } of this.pipeline.outputs) {
+      lines.push(`  ${endpoint.name} -> ${endpoint.connector.target}: ${output.status().summary}`);
     }
     return lines.join('\n');
   }
@@ -95,12 +90,13 @@ export class Progress {
       input_errors: stats.inputErrors,
       stalled_seconds: stats.stalledMs / 1000,
       rows_per_second: this.rate,
-      outputs: Object.fromEntries(this.runners.map((r) => [r.endpoint.name, {
-        view: r.endpoint.view.name,
-        index: r.endpoint.index.name,
-        settings: r.output.settings,
-        queued_records: r.queuedRecords,
-        metrics: r.output.metrics(),
+      outputs: Object.fromEntries(this.pipeline.outputs.map((o) => [o.endpoint.name, {
+        view: o.endpoint.view.name,
+        ...(o.endpoint.index ? { index: o.endpoint.index.name } : {}),
+        target: o.endpoint.connector.target,
+        settings: o.endpoint.connector.settings,
+        queued_records: o.queuedRecords,
+        metrics: o.output.status().metrics,
       }])),
     };
   }

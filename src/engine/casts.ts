@@ -20,7 +20,7 @@ import { doubleText, realText } from './float-text.js';
 import { quoteText, sqlRuntimeError, SQL_RUNTIME_ERROR } from './runtime-error.js';
 import { millisecondsToTimestamp, timestampToMilliseconds } from './temporal-fields.js';
 import { type DecimalType, type IntegerType, BIGINT, DOUBLE, integerLimits, sameType, unreachable, VARCHAR } from './type-rules.js';
-import type { Value } from './value.js';
+import { mapKeyText, type Value } from './value.js';
 
 /** Converts a non-NULL value. */
 export type Convert = (value: Value) => Value;
@@ -386,27 +386,6 @@ function mapElements(element: Cast | undefined): Convert | undefined {
   if (element.convert === identity) return identity;
   const convert = element.convert;
   return (v) => (v as readonly Value[]).map((e) => (e === null ? null : convert(e)));
-}
-
-/** The text a map key of `type` is held as (map values are plain objects). */
-export function mapKeyText(type: SqlType): ((key: Value) => string) | undefined {
-  switch (type.kind) {
-    case 'boolean':
-    case 'integer':
-    case 'real':
-    case 'double':
-      return (key) => String(key);
-    case 'decimal':
-    case 'varchar':
-    case 'char':
-    case 'date':
-    case 'time':
-    case 'timestamp':
-    case 'uuid':
-      return (key) => key as string;
-    default:
-      return undefined;
-  }
 }
 
 /** Map keys are held as text: a key cast reads the text as the old key type, casts it, and writes it as the new one. */

@@ -1,17 +1,16 @@
 /**
- * Semantic analysis of a parsed program: user types, tables, views (with their incremental
- * transforms) and indexes, each checked against what was declared before it. Problems are
+ * Semantic analysis of a parsed program: user types, tables, views (with their query plans) and
+ * indexes, each checked against what was declared before it. Problems are
  * collected, so that one run reports all of them.
  */
 import { DynaviewError, SqlError, type SourceLocation } from '../errors.js';
-import type { ColumnSpec, TypeCatalog } from '../schema.js';
 import type { CreateIndex, CreateTable, CreateType, CreateView, Identifier, Program, Span, Statement, TypeText } from '../sql/ast.js';
 import { formatSqlType, parseSqlType } from '../sql/parse-type.js';
-import type { SqlType } from '../sql/sql-type.js';
-import { resolveType } from '../connectors/dynamodb/encode.js';
-import { compileExpression, compilePredicate, isTrue, type CompiledExpression } from './expressions.js';
-import type { Tuple, Value } from './value.js';
-import { consolidate, type ZSet } from './zset.js';
+import { resolveType, type UserTypes } from '../sql/resolve-type.js';
+import type { SqlField, SqlType } from '../sql/sql-type.js';
+import type { PlanNode } from '../plan/plan.js';
+import { planQuery } from '../plan/planner.js';
+import { isUniqueOn, uniqueness, type Uniqueness } from '../plan/unique-keys.js';
 
 export interface Column {
   readonly name: string;
@@ -32,10 +31,8 @@ export interface ViewDef {
   readonly kind: 'view';
   readonly name: string;
   readonly columns: readonly Column[];
-  /** The table or view the query reads. */
-  readonly source: string;
-  /** The view's change for one step, given the source's change (the query is linear). */
-  readonly transform: (delta: ZSet) => ZSet;
+  /** The query's plan; its output columns are the view's, by position. */
+  readonly plan: PlanNode;
   readonly statement: CreateView;
 }
 
@@ -50,7 +47,8 @@ export type RelationDef = TableDef | ViewDef;
 
 export interface Catalog {
   readonly file: string | undefined;
-  readonly types: TypeCatalog;
+  /** User struct types, their field types resolved. */
+  readonly types: UserTypes;
   /** Tables and views in declaration order, so every view comes after what it reads. */
   readonly relations: ReadonlyMap<string, RelationDef>;
   readonly indexes: ReadonlyMap<string, IndexDef>;
@@ -59,11 +57,8 @@ export interface Catalog {
 export interface CatalogResult {
   catalog: Catalog;
   problems: DynaviewError[];
-}
-
-/** ColumnSpec (type as text) for connectors, from a resolved column. */
-export function columnSpec(column: Column): ColumnSpec {
-  return { name: column.name, type: formatSqlType(column.type), nullable: column.nullable };
+  /** What is allowed but probably wrong: an index not known to be unique (INDEX_NOT_UNIQUE). */
+  warnings: DynaviewError[];
 }
 
 export function buildCatalog(program: Program, file: string | undefined): CatalogResult {
@@ -71,11 +66,14 @@ export function buildCatalog(program: Program, file: string | undefined): Catalo
 }
 
 class CatalogBuilder {
-  private readonly structs: Record<string, ColumnSpec[]> = {};
+  private readonly structs = new Map<string, readonly SqlField[]>();
   private readonly aliases = new Map<string, SqlType>();
   private readonly relations = new Map<string, RelationDef>();
   private readonly indexes = new Map<string, IndexDef>();
   private readonly problems: DynaviewError[] = [];
+  private readonly warnings: DynaviewError[] = [];
+  /** Per table and view, the column sets it is known to be unique on. */
+  private readonly keys = new Map<string, Uniqueness>();
 
   constructor(private readonly file: string | undefined) {}
 
@@ -91,6 +89,7 @@ class CatalogBuilder {
     return {
       catalog: { file: this.file, types: this.structs, relations: this.relations, indexes: this.indexes },
       problems: this.problems,
+      warnings: this.warnings,
     };
   }
 
@@ -116,16 +115,16 @@ class CatalogBuilder {
   }
 
   private addType(statement: CreateType): void {
-    const name = this.newName(statement.name, 'type', this.structs[statement.name.name] !== undefined || this.aliases.has(statement.name.name));
+    const name = this.newName(statement.name, 'type', this.structs.has(statement.name.name) || this.aliases.has(statement.name.name));
     if (statement.alias) {
       this.aliases.set(name, this.resolve(statement.alias));
       return;
     }
-    this.structs[name] = (statement.fields ?? []).map((field) => ({
+    this.structs.set(name, (statement.fields ?? []).map((field) => ({
       name: field.name.name,
-      type: formatSqlType(this.resolve(field.type)),
+      type: this.resolve(field.type),
       nullable: field.nullable,
-    }));
+    })));
   }
 
   private addTable(statement: CreateTable): void {
@@ -140,6 +139,10 @@ class CatalogBuilder {
       return key.name;
     });
     const keyed = new Set(primaryKey);
+    if (primaryKey.length > 0) {
+      const key = primaryKey.map((k) => columns.findIndex((c) => c.name === k));
+      this.keys.set(name, { keys: [key], dependencies: [{ from: key, to: columns.map((_, i) => i) }] });
+    }
     this.relations.set(name, {
       kind: 'table', name, primaryKey, statement,
       columns: columns.map((c) => (keyed.has(c.name) ? { ...c, nullable: false } : c)),
@@ -148,75 +151,31 @@ class CatalogBuilder {
 
   private addView(statement: CreateView): void {
     const name = this.newName(statement.name, 'table or view', this.relations.has(statement.name.name));
-    const query = statement.query;
-    const source = this.relations.get(query.from.name.name);
-    if (!source) {
-      throw this.error('SQL_INVALID', `unknown table or view ${query.from.name.name} (it must be declared before view ${name})`, query.from.name.span);
-    }
-    const scope = {
-      columns: source.columns,
-      relationNames: [source.name, ...(query.from.alias ? [query.from.alias.name] : [])],
+    const relations = this.relations;
+    const { node } = planQuery(statement.query, {
+      file: this.file,
       types: this.structs,
-      ...(this.file === undefined ? {} : { file: this.file }),
-    };
-    const where = query.where ? compilePredicate(query.where, scope) : null;
-
-    const outputs: Array<{ name: string; span: Span; expression: CompiledExpression | null; sourceColumn: Column | null }> = [];
-    query.items.forEach((item, i) => {
-      if (item.kind === 'AllColumns') {
-        for (const column of source.columns) outputs.push({ name: column.name, span: item.span, expression: null, sourceColumn: column });
-        return;
-      }
-      const expression = compileExpression(item.expression, scope);
-      const referenced = item.expression.kind === 'ColumnReference' ? item.expression.column.name : undefined;
-      const reference = source.columns.find((c) => c.name === referenced);
-      const implicit = referenced ?? `expr$${i}`;
-      outputs.push({ name: item.alias?.name ?? implicit, span: item.alias?.span ?? item.span, expression: reference ? null : expression, sourceColumn: reference ?? null });
+      relation(relationName: string): PlanNode | undefined {
+        const relation = relations.get(relationName);
+        if (relation === undefined) return undefined;
+        return { kind: 'Scan', relation: relation.name, columns: relation.columns.map((c) => ({ ...c, relation: relation.name })) };
+      },
     });
+    let columns: Column[] = node.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
     if (statement.columnNames) {
-      if (statement.columnNames.length !== outputs.length) {
+      if (statement.columnNames.length !== columns.length) {
         throw this.error('SQL_INVALID',
-          `view ${name} names ${statement.columnNames.length} column(s) but its query has ${outputs.length}`, statement.columnNames[0]!.span);
+          `view ${name} names ${statement.columnNames.length} column(s) but its query has ${columns.length}`, statement.columnNames[0]!.span);
       }
-      statement.columnNames.forEach((id, i) => { outputs[i] = { ...outputs[i]!, name: id.name, span: id.span }; });
+      columns = columns.map((c, i) => ({ ...c, name: statement.columnNames![i]!.name }));
     }
     const seen = new Set<string>();
-    for (const output of outputs) {
-      if (seen.has(output.name)) throw this.error('SQL_INVALID', `view ${name} has two columns named ${output.name}; give one an alias`, output.span);
-      seen.add(output.name);
+    for (const column of columns) {
+      if (seen.has(column.name)) throw this.error('SQL_INVALID', `view ${name} has two columns named ${column.name}; give one an alias`, statement.query.span);
+      seen.add(column.name);
     }
-
-    const columns: Column[] = outputs.map((o) => (o.sourceColumn
-      ? { ...o.sourceColumn, name: o.name }
-      : { name: o.name, type: o.expression!.type, nullable: o.expression!.nullable }));
-    const names = columns.map((c) => c.name);
-    const project = outputs.map((o) => (o.sourceColumn
-      ? ((row: Tuple): Value => row[o.sourceColumn!.name] ?? null)
-      : ((row: Tuple): Value => o.expression!.evaluate(row))));
-    const evaluateWhere = where ? (row: Tuple): boolean => isTrue(where.evaluate(row)) : undefined;
-    // A query that keeps every source column as it is maps distinct rows to distinct rows, so its
-    // output of a consolidated delta is consolidated already.
-    const keptColumns = new Set(outputs.map((o) => o.sourceColumn?.name));
-    const injective = source.columns.every((c) => keptColumns.has(c.name));
-    const transform = (delta: ZSet): ZSet => {
-      const out: ZSet = [];
-      for (const { row, weight } of delta) {
-        // Engine rows hold values in the representation of value.ts.
-        const tuple = row as Tuple;
-        try {
-          if (evaluateWhere && !evaluateWhere(tuple)) continue;
-          const projected: Record<string, Value> = {};
-          for (let i = 0; i < names.length; i += 1) projected[names[i]!] = project[i]!(tuple);
-          out.push({ row: projected, weight });
-        } catch (error) {
-          throw new DynaviewError('SQL_RUNTIME_ERROR',
-            `view ${name}: ${error instanceof Error ? error.message : String(error)} (evaluating a row of ${source.name})`,
-            { context: { view: name }, cause: error });
-        }
-      }
-      return injective ? out : consolidate(out, names);
-    };
-    this.relations.set(name, { kind: 'view', name, columns, source: source.name, transform, statement });
+    this.relations.set(name, { kind: 'view', name, columns, plan: node, statement });
+    this.keys.set(name, uniqueness(node, (relation) => this.keys.get(relation) ?? { keys: [], dependencies: [] }));
   }
 
   private addIndex(statement: CreateIndex): void {
@@ -238,6 +197,15 @@ class CatalogBuilder {
       seen.add(column.name);
     }
     this.indexes.set(name, { name, view: relation.name, columns: statement.columns.map((c) => c.name), statement });
+    const positions = statement.columns.map((c) => relation.columns.findIndex((v) => v.name === c.name));
+    if (!isUniqueOn(this.keys.get(relation.name) ?? { keys: [], dependencies: [] }, positions)) {
+      const at = statement.span.start;
+      this.warnings.push(new DynaviewError('INDEX_NOT_UNIQUE',
+        `${this.file ?? '<program>'}:${at.line}:${at.col}: index ${name} on view ${relation.name} (${statement.columns.map((c) => c.name).join(', ')}) `
+        + 'is not known to be unique: rows of the view may share a key, and an output writes only one of them per key '
+        + '(index a primary key kept by the view, its GROUP BY columns, or the keys of both sides of a join)',
+        { context: { view: relation.name, line: at.line, col: at.col, ...(this.file === undefined ? {} : { file: this.file }) } }));
+    }
   }
 
   private columnsOf(definitions: ReadonlyArray<{ name: Identifier; type: TypeText; nullable: boolean }>, owner: string): Column[] {
@@ -252,7 +220,7 @@ class CatalogBuilder {
   /** Parses type text and replaces user type names: aliases by their type, structs by ROW types. */
   private resolve(text: TypeText): SqlType {
     try {
-      return resolveType(formatSqlType(this.expandAliases(parseSqlType(text.text))), this.structs);
+      return resolveType(this.expandAliases(parseSqlType(text.text)), this.structs);
     } catch (error) {
       if (error instanceof SqlError || !(error instanceof DynaviewError)) throw error;
       throw this.error('SQL_INVALID', error.message, text.span);

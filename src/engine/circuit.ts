@@ -1,60 +1,209 @@
 /**
- * One step of the program: input changes for the tables in, a change set (delta) for every table
- * and view out. Views are evaluated in declaration order, each from its source's delta, which is
- * all a linear query needs; stateful operators will keep their state in this object too, and in
- * its snapshot, which is what a restarted run needs to go on where a stopped one ended.
+ * The program as a dataflow circuit: one operator per plan node (a node shared by several views
+ * or read twice through WITH is one operator), run in dependency order once per step. A step takes
+ * the tables' input changes and returns the change of every table and view; each operator's cost
+ * follows the size of its input changes, not of the tables.
+ *
+ * The circuit's state is the state of its operators. `snapshot()` serializes it at once into
+ * opaque bytes, which `restore()` takes back in a circuit built from the same program.
  */
+import { deserialize, serialize } from 'node:v8';
 import { DynaviewError } from '../errors.js';
-import type { Row, Update } from '../schema.js';
+import type { Update } from '../schema.js';
+import type { PlanColumn, PlanNode } from '../plan/plan.js';
+import { planInputs } from '../plan/plan.js';
+import { expressionScope } from '../plan/scope.js';
 import type { Catalog } from './catalog.js';
+import type { Evaluate } from './compiled.js';
+import { compileExpression, compilePredicate } from './expressions.js';
+import { AggregateOperator } from './operators/aggregate.js';
+import { makeAggregator } from './operators/aggregates/make.js';
+import { distinctOperator } from './operators/distinct.js';
+import { FilterOperator } from './operators/filter.js';
+import { JoinOperator } from './operators/join.js';
+import type { Operator } from './operators/operator.js';
+import { ProjectOperator } from './operators/project.js';
+import { setOperation } from './operators/set-operation.js';
+import { SingleRowOperator } from './operators/single-row.js';
+import { TopKOperator } from './operators/top-k.js';
+import { ValuesOperator } from './operators/values.js';
+import { compileComparator } from './compare.js';
 import { TableState } from './table-state.js';
-import type { ZSet } from './zset.js';
+import type { Value } from './value.js';
+import type { Batch } from './zset.js';
+import { consolidateBatch, type ZSet } from './zset.js';
 
-/** Everything the engine keeps between steps: the rows of each table that has a primary key. */
-export interface EngineSnapshot {
-  readonly tables: Readonly<Record<string, readonly Row[]>>;
+/** The engine's state as bytes; only a circuit of the same program reads them. */
+export type EngineSnapshot = Uint8Array;
+
+const SNAPSHOT_FORMAT = 'dynaview-engine-state';
+const SNAPSHOT_VERSION = 1;
+
+interface CircuitNode {
+  readonly operator: Operator | TableState;
+  readonly inputs: readonly number[];
+  /** The view (or table) whose definition made the node, for runtime error messages. */
+  readonly owner: string;
+}
+
+interface RelationOutput {
+  readonly node: number;
+  readonly columns: readonly string[];
+  readonly table: boolean;
+}
+
+export interface CircuitOptions {
+  /** The tables and views whose changes `step()` returns (by default all): the others stay inside. */
+  readonly outputs?: Iterable<string>;
 }
 
 export class Circuit {
-  private readonly tables = new Map<string, TableState>();
+  private readonly nodes: CircuitNode[] = [];
+  private readonly relations = new Map<string, RelationOutput>();
+  private readonly compiled = new Map<PlanNode, number>();
 
-  constructor(private readonly catalog: Catalog) {
+  private readonly outputs: ReadonlySet<string> | null;
+
+  constructor(private readonly catalog: Catalog, options: CircuitOptions = {}) {
+    this.outputs = options.outputs === undefined ? null : new Set(options.outputs);
     for (const relation of catalog.relations.values()) {
+      const columns = relation.columns.map((c) => c.name);
       if (relation.kind === 'table') {
-        this.tables.set(relation.name, new TableState(relation.columns.map((c) => c.name), relation.primaryKey));
+        const keyPositions = relation.primaryKey.map((key) => columns.indexOf(key));
+        this.nodes.push({ operator: new TableState(keyPositions), inputs: [], owner: relation.name });
+        this.relations.set(relation.name, { node: this.nodes.length - 1, columns, table: true });
+      } else {
+        this.relations.set(relation.name, { node: this.compile(relation.plan, relation.name), columns, table: false });
       }
     }
   }
 
-  /** Applies one step's input changes; returns the non-empty deltas by relation name. */
+  /** Applies one step's input changes; returns the non-empty deltas by relation name (of the wanted outputs). */
   step(inputs: ReadonlyMap<string, readonly Update[]>): Map<string, ZSet> {
-    const deltas = new Map<string, ZSet>();
-    for (const relation of this.catalog.relations.values()) {
-      let delta: ZSet;
-      if (relation.kind === 'table') {
-        const changes = inputs.get(relation.name);
-        delta = changes && changes.length > 0 ? this.tables.get(relation.name)!.apply(changes) : [];
-      } else {
-        const source = deltas.get(relation.source);
-        delta = source && source.length > 0 ? relation.transform(source) : [];
+    const tableInputs = new Map<number, Batch>();
+    for (const [name, changes] of inputs) {
+      const relation = this.relations.get(name);
+      if (relation === undefined || !relation.table) continue;
+      tableInputs.set(relation.node, changes.map(({ row, weight }) => ({ row: relation.columns.map((c) => (row[c] ?? null) as Value), weight })));
+    }
+    const outputs: Batch[] = [];
+    for (const node of this.nodes) {
+      try {
+        outputs.push(node.operator instanceof TableState
+          ? node.operator.apply(tableInputs.get(outputs.length) ?? [])
+          : node.operator.step(node.inputs.map((i) => outputs[i]!)));
+      } catch (error) {
+        if (error instanceof DynaviewError && error.code === 'SQL_RUNTIME_ERROR') {
+          throw new DynaviewError('SQL_RUNTIME_ERROR', `view ${node.owner}: ${error.message}`, { context: { view: node.owner }, cause: error });
+        }
+        throw error;
       }
-      if (delta.length > 0) deltas.set(relation.name, delta);
+    }
+    const deltas = new Map<string, ZSet>();
+    for (const [name, relation] of this.relations) {
+      if (this.outputs !== null && !this.outputs.has(name)) continue;
+      const batch = outputs[relation.node]!;
+      if (batch.length === 0) continue;
+      const delta: ZSet = [];
+      for (const { row, weight } of relation.table ? batch : consolidateBatch(batch)) {
+        const record: Record<string, Value> = {};
+        relation.columns.forEach((column, i) => { record[column] = row[i] ?? null; });
+        delta.push({ row: record, weight });
+      }
+      if (delta.length > 0) deltas.set(name, delta);
     }
     return deltas;
   }
 
-  /** The state after the last step; later steps do not change it. */
+  /** The state after the last step, serialized now (later steps do not change it). */
   snapshot(): EngineSnapshot {
-    const tables: Record<string, readonly Row[]> = {};
-    for (const [name, table] of this.tables) if (table.size > 0) tables[name] = table.rows();
-    return { tables };
+    return serialize({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, nodes: this.nodes.map((n) => n.operator.snapshot()) });
   }
 
   /** Continues from a snapshot taken from a circuit of the same program. */
   restore(snapshot: EngineSnapshot): void {
-    for (const name of Object.keys(snapshot.tables)) {
-      if (!this.tables.has(name)) throw new DynaviewError('ENGINE_STATE_INVALID', `the saved engine state holds rows of table ${name}, which the program does not declare`);
+    let state: { format?: unknown; version?: unknown; nodes?: unknown };
+    try {
+      state = deserialize(snapshot) as typeof state;
+    } catch (error) {
+      throw new DynaviewError('ENGINE_STATE_INVALID', 'the saved engine state cannot be read', { cause: error });
     }
-    for (const [name, table] of this.tables) table.load(snapshot.tables[name] ?? []);
+    if (state?.format !== SNAPSHOT_FORMAT || state.version !== SNAPSHOT_VERSION || !Array.isArray(state.nodes) || state.nodes.length !== this.nodes.length) {
+      throw new DynaviewError('ENGINE_STATE_INVALID', 'the saved engine state was written by another program or dynaview version');
+    }
+    this.nodes.forEach((node, i) => node.operator.restore((state.nodes as unknown[])[i]));
+  }
+
+  /** The node's operator index, compiling it and its inputs first; a node seen before is reused. */
+  private compile(plan: PlanNode, owner: string): number {
+    const seen = this.compiled.get(plan);
+    if (seen !== undefined) return seen;
+    if (plan.kind === 'Scan') {
+      const relation = this.relations.get(plan.relation);
+      if (relation === undefined) throw new Error(`plan reads ${plan.relation}, which the circuit does not have yet`);
+      return relation.node;
+    }
+    const inputs = planInputs(plan).map((input) => this.compile(input, owner));
+    this.nodes.push({ operator: this.operator(plan), inputs, owner });
+    this.compiled.set(plan, this.nodes.length - 1);
+    return this.nodes.length - 1;
+  }
+
+  private operator(plan: Exclude<PlanNode, { kind: 'Scan' }>): Operator {
+    const scope = (columns: readonly PlanColumn[]) => expressionScope(columns, { file: this.catalog.file, types: this.catalog.types });
+    const over = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compileExpression(e, scope(columns)).evaluate;
+    const predicateOver = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compilePredicate(e, scope(columns)).evaluate;
+    switch (plan.kind) {
+      case 'Values':
+        return new ValuesOperator(plan.rows);
+      case 'Filter':
+        return new FilterOperator(predicateOver(plan.input.columns)(plan.predicate));
+      case 'Project':
+        return new ProjectOperator(plan.expressions.map(over(plan.input.columns)));
+      case 'Join': {
+        const joined = [...plan.left.columns, ...plan.right.columns];
+        return new JoinOperator({
+          leftKeys: plan.leftKeys.map(over(plan.left.columns)),
+          rightKeys: plan.rightKeys.map(over(plan.right.columns)),
+          nullSafe: plan.nullSafe,
+          residual: plan.residual === null ? null : predicateOver(joined)(plan.residual),
+          leftWidth: plan.left.columns.length,
+          rightWidth: plan.right.columns.length,
+          padLeft: plan.join === 'LEFT' || plan.join === 'FULL',
+          padRight: plan.join === 'RIGHT' || plan.join === 'FULL',
+        });
+      }
+      case 'Aggregate': {
+        const evaluate = over(plan.input.columns);
+        return new AggregateOperator({
+          groupBy: plan.groupBy.map(evaluate),
+          aggregates: plan.aggregates.map((spec) => ({
+            aggregator: makeAggregator(spec),
+            args: spec.args.map(evaluate),
+            filter: spec.filter === null ? null : predicateOver(plan.input.columns)(spec.filter),
+          })),
+          global: plan.global,
+        });
+      }
+      case 'Distinct':
+        return distinctOperator();
+      case 'SetOperation':
+        return setOperation(plan.operator, plan.all);
+      case 'TopK': {
+        const columns = plan.input.columns;
+        return new TopKOperator({
+          partitionBy: plan.partitionBy.map(over(columns)),
+          orderBy: plan.orderBy.map((key) => {
+            const compiled = compileExpression(key.expression, scope(columns));
+            return { evaluate: compiled.evaluate, compare: compileComparator(compiled.type), descending: key.descending, nullsFirst: key.nullsFirst };
+          }),
+          limit: plan.limit,
+          offset: plan.offset,
+          rankColumn: plan.rankColumn,
+        });
+      }
+      case 'SingleRow':
+        return new SingleRowOperator();
+    }
   }
 }

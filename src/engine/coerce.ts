@@ -8,12 +8,13 @@
  * on the way out and become one DynaviewError naming the whole path at the top.
  */
 import { DynaviewError } from '../errors.js';
+import { integerLimits } from '../sql/integer-limits.js';
 import { integerDigitCount, normalizeDecimal, roundDecimal } from '../sql/numbers.js';
 import { formatSqlType } from '../sql/parse-type.js';
 import type { IntegerName, SqlField, SqlType } from '../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../sql/temporal.js';
 import { JsonNumberText } from '../util/lossless-json.js';
-import type { Tuple, Value } from './value.js';
+import { mapKeyText, type Tuple, type Value } from './value.js';
 
 export const INPUT_INVALID_VALUE = 'INPUT_INVALID_VALUE';
 
@@ -129,22 +130,14 @@ function unreachable(type: never): never {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
-const INTEGER_BITS: Readonly<Record<IntegerName, number>> = { TINYINT: 8, SMALLINT: 16, INT: 32, BIGINT: 64 };
-
-/** Inclusive bounds of an integer type. */
-export function integerBounds(name: IntegerName, unsigned: boolean): { min: bigint; max: bigint } {
-  const bits = BigInt(INTEGER_BITS[name]);
-  return unsigned ? { min: 0n, max: (1n << bits) - 1n } : { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n };
-}
-
 function coerceInteger(name: IntegerName, unsigned: boolean, json: unknown, type: SqlType): number | bigint {
   let value: bigint;
   if (typeof json === 'bigint') value = json;
   else if (typeof json === 'number' && Number.isInteger(json)) value = BigInt(json);
   else throw wrongType('an integer', json, type);
-  const { min, max } = integerBounds(name, unsigned);
+  const { min, max, isBigint } = integerLimits({ name, unsigned });
   if (value < min || value > max) throw new CoerceProblem(`${value} is out of range (${min} to ${max})`, type);
-  return name === 'BIGINT' ? value : Number(value);
+  return isBigint ? value : Number(value);
 }
 
 function coerceDecimal(precision: number, scale: number, json: unknown, type: SqlType): string {
@@ -266,42 +259,28 @@ function coerceMap(type: Extract<SqlType, { kind: 'map' }>, json: unknown): Reco
   const result: Record<string, Value> = {};
   for (const [key, value] of Object.entries(json)) {
     withSegment(`[${JSON.stringify(key)}]`, () => {
-      setEntry(result, mapKeyText(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value'));
+      setEntry(result, mapKeyFromJson(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value'));
     });
   }
   return result;
 }
 
-/** The text a MAP key is stored under: the canonical text of its value. */
-function mapKeyText(keyType: SqlType, key: string): string {
+/** The text a MAP key is stored under: the JSON object key read as a value of the key type, held as `mapKeyText` writes it. */
+function mapKeyFromJson(keyType: SqlType, key: string): string {
+  const write = mapKeyText(keyType);
+  if (write === undefined) throw new CoerceProblem(`MAP keys of type ${formatSqlType(keyType)} cannot be read from JSON object keys`, keyType);
   const invalidKey = (): CoerceProblem => new CoerceProblem(`the key ${JSON.stringify(key)} is not a valid ${formatSqlType(keyType)}`, keyType);
   switch (keyType.kind) {
-    case 'varchar':
-    case 'char':
-    case 'time':
-    case 'date':
-    case 'timestamp':
-    case 'uuid':
-    case 'decimal':
-    case 'real':
-    case 'double':
-      return String(coerceNonNull(keyType, key));
+    // JSON object keys are always strings: integers and booleans are read from their text here,
+    // where coerceNonNull would want a JSON number or boolean.
     case 'integer':
       if (!/^\s*[+-]?\d+\s*$/.test(key)) throw invalidKey();
-      return String(coerceInteger(keyType.name, keyType.unsigned, BigInt(key.trim()), keyType));
+      return write(coerceInteger(keyType.name, keyType.unsigned, BigInt(key.trim()), keyType));
     case 'boolean':
       if (key !== 'true' && key !== 'false') throw invalidKey();
-      return key;
-    case 'varbinary':
-    case 'binary':
-    case 'variant':
-    case 'array':
-    case 'map':
-    case 'row':
-    case 'user':
-      throw new CoerceProblem(`MAP keys of type ${formatSqlType(keyType)} cannot be read from JSON object keys`, keyType);
+      return write(key === 'true');
     default:
-      return unreachable(keyType);
+      return write(coerceNonNull(keyType, key));
   }
 }
 

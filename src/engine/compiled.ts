@@ -4,7 +4,7 @@
  */
 import type { Span } from '../sql/ast.js';
 import type { SqlType } from '../sql/sql-type.js';
-import type { Tuple, Value } from './value.js';
+import type { Fields, Value } from './value.js';
 
 /**
  * The type of a bare NULL literal. It adopts the type its context gives it (`NULL + 1` is an INT),
@@ -18,7 +18,7 @@ export const NULL_TYPE: NullType = { kind: 'null' };
 
 export type ExprType = SqlType | NullType;
 
-export type Evaluate = (row: Tuple) => Value;
+export type Evaluate = (row: Fields) => Value;
 
 export interface Compiled {
   readonly type: ExprType;

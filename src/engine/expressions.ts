@@ -9,14 +9,13 @@
  * SQL_RUNTIME_ERROR, raised for the row at hand.
  */
 import { DynaviewError, SqlError, SqlTypeError } from '../errors.js';
-import type { TypeCatalog } from '../schema.js';
 import type { Expression, Identifier, Span } from '../sql/ast.js';
 import { normalizeDecimal } from '../sql/numbers.js';
-import { formatSqlType, parseSqlType } from '../sql/parse-type.js';
+import { parseSqlType } from '../sql/parse-type.js';
+import { resolveType, type UserTypes } from '../sql/resolve-type.js';
 import type { SqlType } from '../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../sql/temporal.js';
-import { resolveType } from '../connectors/dynamodb/encode.js';
-import { compileCast, mapKeyText } from './casts.js';
+import { compileCast } from './casts.js';
 import {
   alwaysNull,
   type CompileContext,
@@ -41,30 +40,37 @@ import {
   compileNot,
   prepared,
   rejectRowEquality,
-} from './operators.js';
-import { BIGINT, BOOLEAN, commonTypeOf, describeType, INT, isNumeric, isString, MAX_DECIMAL_PRECISION, sameType, unreachable, VARCHAR } from './type-rules.js';
-import type { Tuple, Value } from './value.js';
+} from './scalar-operators.js';
+import {
+  BIGINT, BOOLEAN, commonTypeOf, describeType, INT, integerLimits, isNumeric, isString, MAX_DECIMAL_PRECISION, sameType, unreachable, VARCHAR,
+} from './type-rules.js';
+import { type Fields, mapKeyText, type Value } from './value.js';
 
 export interface ColumnBinding {
   name: string;
   type: SqlType;
   nullable: boolean;
+  /** The FROM item (table name or alias) the column comes from, for `t.col`; absent when the scope has one. */
+  relation?: string | null;
+  /** Computed by the planner (an aggregate, a subquery's value): reachable only through InputReference. */
+  hidden?: boolean;
 }
 
+/** The input of an expression: row values are read by position, `row[i]` being `columns[i]`. */
 export interface ExpressionScope {
   columns: readonly ColumnBinding[];
-  /** Names the FROM relation may be referred to by (table name and alias), for `t.col`. */
+  /** Names the FROM items may be referred to by (table names and aliases), for `t.col`. */
   relationNames: readonly string[];
   /** For error positions. */
   file?: string;
   /** User struct types, for CAST targets and field access. */
-  types: TypeCatalog;
+  types: UserTypes;
 }
 
 export interface CompiledExpression {
   readonly type: SqlType;
   readonly nullable: boolean;
-  evaluate(row: Tuple): Value;
+  evaluate(row: Fields): Value;
 }
 
 /** Compiles `expression` for rows of `scope`. Throws SqlError for an expression that cannot run. */
@@ -95,8 +101,8 @@ export function isTrue(value: Value): boolean {
 type ExpressionOf<K extends Expression['kind']> = Extract<Expression, { kind: K }>;
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INT_MAX = 2n ** 31n - 1n;
-const BIGINT_MAX = 2n ** 63n - 1n;
+const INT_MAX = integerLimits(INT).max;
+const BIGINT_MAX = integerLimits(BIGINT).max;
 
 function constant(type: SqlType, value: Value): Compiled {
   return { type, nullable: false, evaluate: () => value };
@@ -118,11 +124,10 @@ class ExpressionCompiler implements CompileContext {
   }
 
   resolve(type: SqlType, at: Span): SqlType {
-    if (!containsUserType(type)) return type;
     let result = this.resolved.get(type);
     if (result === undefined) {
       try {
-        result = resolveType(formatSqlType(type), this.scope.types);
+        result = resolveType(type, this.scope.types);
       } catch (error) {
         if (error instanceof SqlTypeError) this.invalid(at, error.message);
         throw error;
@@ -172,6 +177,19 @@ class ExpressionCompiler implements CompileContext {
         return this.subscript(e);
       case 'FieldAccess':
         return this.fieldAccess(this.compile(e.operand), e.field, e.span);
+      case 'IsDistinct':
+        return this.isDistinct(e);
+      case 'InputReference':
+        return this.readColumn(e.index);
+      case 'AggregateCall':
+        return this.invalid(e.span, `aggregate function ${e.name.name} is not allowed here (only in SELECT, HAVING and ORDER BY of a query)`);
+      case 'WindowCall':
+        return this.unsupported(e.span,
+          `window function ${e.name.name} is supported only as ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) in a subquery filtered on it with <=, < or = 1 (the TopK pattern)`);
+      case 'ScalarSubquery':
+      case 'Exists':
+      case 'InSubquery':
+        return this.unsupported(e.span, 'a subquery here is not supported: use it in WHERE, SELECT or HAVING of a query');
       default:
         return unreachable(e);
     }
@@ -243,19 +261,28 @@ class ExpressionCompiler implements CompileContext {
   private columnReference(e: ExpressionOf<'ColumnReference'>): Compiled {
     const table = e.table;
     if (table === null || this.scope.relationNames.includes(table.name)) return this.column(e.column, table);
-    const struct = this.findColumn(table);
+    const struct = this.findColumn(table, null);
     if (struct === undefined) return this.invalid(table.span, `unknown table or column ${table.name}`);
     return this.fieldAccess(this.readColumn(struct), e.column, e.span);
   }
 
-  private findColumn(name: Identifier): ColumnBinding | undefined {
-    const matches = this.scope.columns.filter((c) => c.name === name.name);
-    if (matches.length > 1) this.invalid(name.span, `column ${name.name} is ambiguous`);
-    return matches[0];
+  /** The position of the column `name` (of FROM item `table` when given). */
+  private findColumn(name: Identifier, table: Identifier | null): number | undefined {
+    let found: number | undefined;
+    this.scope.columns.forEach((c, i) => {
+      if (c.hidden || c.name !== name.name) return;
+      if (table !== null && c.relation != null && c.relation !== table.name) return;
+      if (found !== undefined) {
+        const qualified = table === null ? ' (qualify it with its table name or alias)' : '';
+        this.invalid(name.span, `column ${name.name} is ambiguous${qualified}`);
+      }
+      found = i;
+    });
+    return found;
   }
 
   private column(name: Identifier, table: Identifier | null): Compiled {
-    const column = this.findColumn(name);
+    const column = this.findColumn(name, table);
     if (column === undefined) {
       const where = table === null ? '' : ` in ${table.name}`;
       return this.invalid(name.span, `unknown column ${name.name}${where}`);
@@ -263,9 +290,28 @@ class ExpressionCompiler implements CompileContext {
     return this.readColumn(column);
   }
 
-  private readColumn(column: ColumnBinding): Compiled {
-    const name = column.name;
-    return { type: column.type, nullable: column.nullable, evaluate: (row) => row[name] ?? null };
+  private readColumn(index: number): Compiled {
+    const column = this.scope.columns[index];
+    if (column === undefined) throw new Error(`input reference $${index} is outside the input's ${this.scope.columns.length} columns`);
+    return { type: column.type, nullable: column.nullable, evaluate: (row) => row[index] ?? null };
+  }
+
+  /** `a IS [NOT] DISTINCT FROM b`: equality in which NULL equals NULL; never NULL itself. */
+  private isDistinct(e: ExpressionOf<'IsDistinct'>): Compiled {
+    const left = this.compile(e.left);
+    const right = this.compile(e.right);
+    const plan = comparisonPlan([left, right], e.span, this, () => `cannot compare ${describeType(left.type)} and ${describeType(right.type)}`);
+    const l = prepared(plan, left);
+    const r = prepared(plan, right);
+    const compare = plan.compare;
+    const distinctResult = !e.negated;
+    const evaluate: Evaluate = (row) => {
+      const a = l(row);
+      const b = r(row);
+      const same = a === null || b === null ? a === b : compare(a, b) === 0;
+      return same ? !distinctResult : distinctResult;
+    };
+    return { type: BOOLEAN, nullable: false, evaluate };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -550,21 +596,6 @@ class ExpressionCompiler implements CompileContext {
   }
 }
 
-function containsUserType(type: SqlType): boolean {
-  switch (type.kind) {
-    case 'user':
-      return true;
-    case 'array':
-      return containsUserType(type.element);
-    case 'map':
-      return containsUserType(type.key) || containsUserType(type.value);
-    case 'row':
-      return type.fields.some((f) => containsUserType(f.type));
-    default:
-      return false;
-  }
-}
-
 function ownEntry(object: Value, key: string): Value {
   const record = object as Readonly<Record<string, Value>>;
   return Object.hasOwn(record, key) ? (record[key] ?? null) : null;
@@ -596,7 +627,7 @@ function literalSet(plan: ComparisonPlan, items: readonly Compiled[]): { values:
   let hasNull = false;
   try {
     for (const item of items) {
-      const value = prepared(plan, item)({});
+      const value = prepared(plan, item)([]);
       if (value === null) hasNull = true;
       else values.add(value);
     }

@@ -19,7 +19,7 @@ import {
   strict3,
 } from './compiled.js';
 import { fitDecimal, roundScaled, type Rounding } from './decimal.js';
-import { comparisonPlan, compileArithmetic, prepared, rejectRowEquality } from './operators.js';
+import { comparisonPlan, compileArithmetic, prepared, rejectRowEquality } from './scalar-operators.js';
 import { sqlRuntimeError } from './runtime-error.js';
 import { compileExtract, type DateTimeField, dateTimeField, fieldApplies } from './temporal-fields.js';
 import {
@@ -37,6 +37,7 @@ import {
   VARCHAR,
 } from './type-rules.js';
 import type { Value } from './value.js';
+import { AGGREGATE_FUNCTIONS } from '../sql/parser.js';
 
 type FunctionCallNode = Extract<Expression, { kind: 'FunctionCall' }>;
 
@@ -60,7 +61,8 @@ const AGGREGATES = new Set([
 /** Compiles a call; the function is looked up before its arguments are compiled. */
 export function compileFunctionCall(node: FunctionCallNode, ctx: CompileContext, compileArgument: (e: Expression) => Compiled): Compiled {
   const name = node.name.name.toUpperCase();
-  if (AGGREGATES.has(name)) return ctx.unsupported(node.span, 'aggregate functions are not supported yet');
+  if (AGGREGATE_FUNCTIONS.has(name)) return ctx.invalid(node.span, `${name} is an aggregate function: write its name unquoted`);
+  if (AGGREGATES.has(name)) return ctx.unsupported(node.span, `aggregate function ${name} is not supported yet`);
   const compile = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (compile === undefined) return ctx.unsupported(node.span, `function ${name} is not supported yet`);
   return compile({ name, node, args: node.args.map(compileArgument), ctx });

@@ -4,50 +4,46 @@
  * missing key is ignored; the table keeps its rows by key to know. Without a primary key the
  * table is a plain Z-set and its changes pass through.
  */
-import type { Row, Update } from '../schema.js';
-import { consolidate, rowIdentity, type ZSet } from './zset.js';
+import type { Fields } from './value.js';
+import { consolidateBatch, keyIdentity, sameRow, type Batch, type KeyId } from './zset.js';
 
 export class TableState {
-  private readonly rowsByKey = new Map<string, Row>();
+  private rowsByKey = new Map<KeyId, Fields>();
 
-  constructor(private readonly columns: readonly string[], private readonly primaryKey: readonly string[]) {}
+  /** `primaryKey`: the positions of the key columns; empty without a primary key. */
+  constructor(private readonly primaryKey: readonly number[]) {}
 
   /** Applies one step's input changes, in order, and returns the table's delta for the step. */
-  apply(changes: readonly Update[]): ZSet {
-    if (this.primaryKey.length === 0) return consolidate([...changes], this.columns);
+  apply(changes: Batch): Batch {
+    if (this.primaryKey.length === 0) return consolidateBatch(changes);
     // The first old row and the last new row of each key touched in this step.
-    const before = new Map<string, Row | undefined>();
+    const before = new Map<KeyId, Fields | undefined>();
     for (const { row, weight } of changes) {
-      const key = rowIdentity(row, this.primaryKey);
+      const key = this.keyOf(row);
       if (!before.has(key)) before.set(key, this.rowsByKey.get(key));
       if (weight > 0) this.rowsByKey.set(key, row);
       else if (weight < 0) this.rowsByKey.delete(key);
     }
-    const delta: ZSet = [];
+    const delta: Batch = [];
     for (const [key, old] of before) {
       const now = this.rowsByKey.get(key);
-      if (old && now && rowIdentity(old, this.columns) === rowIdentity(now, this.columns)) continue;
+      if (old && now && sameRow(old, now)) continue;
       if (old) delta.push({ row: old, weight: -1 });
       if (now) delta.push({ row: now, weight: 1 });
     }
     return delta;
   }
 
-  get size(): number {
-    return this.rowsByKey.size;
+  private keyOf(row: Fields): KeyId {
+    const key = this.primaryKey;
+    return key.length === 1 ? keyIdentity([row[key[0]!]]) : keyIdentity(key.map((i) => row[i]));
   }
 
-  /**
-   * The rows held by key (none without a primary key). Rows are never mutated, so the array is a
-   * snapshot that later steps leave untouched.
-   */
-  rows(): Row[] {
-    return [...this.rowsByKey.values()];
+  snapshot(): unknown {
+    return this.rowsByKey;
   }
 
-  /** Replaces the table's contents with rows saved by `rows()`. */
-  load(rows: readonly Row[]): void {
-    this.rowsByKey.clear();
-    for (const row of rows) this.rowsByKey.set(rowIdentity(row, this.primaryKey), row);
+  restore(state: unknown): void {
+    this.rowsByKey = state as Map<KeyId, Fields>;
   }
 }

@@ -3,10 +3,11 @@
  * type of CASE branches, IN lists and comparisons, and the result type of arithmetic.
  */
 import { formatSqlType } from '../sql/parse-type.js';
+import { integerLimits, type IntegerType } from '../sql/integer-limits.js';
 import type { IntegerName, SqlField, SqlType } from '../sql/sql-type.js';
 import { type ExprType, NULL_TYPE } from './compiled.js';
 
-export type IntegerType = Extract<SqlType, { kind: 'integer' }>;
+export { integerLimits, type IntegerLimits, type IntegerType } from '../sql/integer-limits.js';
 export type DecimalType = Extract<SqlType, { kind: 'decimal' }>;
 export type NumericType = Extract<SqlType, { kind: 'integer' | 'decimal' | 'real' | 'double' }>;
 type StringType = Extract<SqlType, { kind: 'varchar' | 'char' }>;
@@ -40,33 +41,6 @@ export function isTemporal(type: ExprType): type is TemporalType {
 
 export function isBinary(type: ExprType): type is Extract<SqlType, { kind: 'binary' | 'varbinary' }> {
   return type.kind === 'binary' || type.kind === 'varbinary';
-}
-
-export interface IntegerLimits {
-  readonly min: bigint;
-  readonly max: bigint;
-  readonly minNumber: number;
-  readonly maxNumber: number;
-  /** BIGINT values are held as bigint, the narrower ones as number (see value.ts). */
-  readonly isBigint: boolean;
-  /** DECIMAL digits that hold every value: DECIMAL(10, 0) for INT. */
-  readonly digits: number;
-}
-
-const INTEGER_BITS: Readonly<Record<IntegerName, number>> = { TINYINT: 8, SMALLINT: 16, INT: 32, BIGINT: 64 };
-const limitsCache = new Map<string, IntegerLimits>();
-
-export function integerLimits(type: IntegerType): IntegerLimits {
-  const key = `${type.name}${type.unsigned ? 'u' : ''}`;
-  let limits = limitsCache.get(key);
-  if (limits === undefined) {
-    const bits = BigInt(INTEGER_BITS[type.name]);
-    const min = type.unsigned ? 0n : -(2n ** (bits - 1n));
-    const max = type.unsigned ? 2n ** bits - 1n : 2n ** (bits - 1n) - 1n;
-    limits = { min, max, minNumber: Number(min), maxNumber: Number(max), isBigint: type.name === 'BIGINT', digits: max.toString().length };
-    limitsCache.set(key, limits);
-  }
-  return limits;
 }
 
 /** The DECIMAL type an exact numeric type widens to in mixed arithmetic. */
@@ -181,8 +155,8 @@ function commonNumericType(a: NumericType, b: NumericType): NumericType {
 
 /** The wider of two integer types; on equal width with mixed signedness the next wider signed type. */
 function widerInteger(a: IntegerType, b: IntegerType): IntegerType {
-  const bitsA = INTEGER_BITS[a.name];
-  const bitsB = INTEGER_BITS[b.name];
+  const bitsA = integerLimits(a).bits;
+  const bitsB = integerLimits(b).bits;
   if (bitsA !== bitsB) return bitsA > bitsB ? a : b;
   if (a.unsigned === b.unsigned) return a;
   const wider: Readonly<Record<IntegerName, IntegerName>> = { TINYINT: 'SMALLINT', SMALLINT: 'INT', INT: 'BIGINT', BIGINT: 'BIGINT' };

@@ -4,10 +4,13 @@
  * once every output has written all changes of that step and of the steps before it. Changes
  * still queued, held in an output buffer, being written (with pipelined_steps, several batches
  * may be), or that failed to be written hold the save back; meanwhile the journal lets a restart
- * redo those steps. One snapshot waits at a time, so the memory it holds stays bounded.
+ * redo those steps. One snapshot waits at a time, so the memory it holds stays bounded. When it is
+ * saved, the outputs that append (a file) add where they stand after their last written batch and
+ * the last step it holds, so that a restart cuts them back to exactly that and skips those steps.
  */
 import type { Logger } from 'pino';
 import type { DynaviewError } from '../errors.js';
+import type { OutputCheckpoint } from '../connectors/outputs/output.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { OutputRunner } from './output-runner.js';
 import type { StateDir } from './state-dir.js';
@@ -58,12 +61,22 @@ export class Checkpointer {
     this.saves = this.saves.then(async () => {
       if (this.failure) return;
       try {
-        await this.state.save(checkpoint);
+        await this.state.save({ ...checkpoint, ...(await this.outputPositions()) });
         this.logger.debug({ step: checkpoint.step }, `checkpoint of step ${checkpoint.step} saved in ${this.state.dir}`);
       } catch (error) {
         this.failure = error as DynaviewError;
         this.logger.error(this.failure.message);
       }
     });
+  }
+
+  /** The positions of the outputs that keep one, made durable by the outputs first. */
+  private async outputPositions(): Promise<{ outputs?: Record<string, OutputCheckpoint> }> {
+    const outputs: Record<string, OutputCheckpoint> = {};
+    for (const output of this.outputs) {
+      const position = await output.output.checkpoint();
+      if (position !== null) outputs[output.endpoint.name] = position;
+    }
+    return Object.keys(outputs).length === 0 ? {} : { outputs };
   }
 }

@@ -66,7 +66,8 @@ export class Pipeline {
     private readonly logger: Logger,
     private readonly state?: StateDir,
   ) {
-    this.circuit = new Circuit(catalog);
+    // Only the changes of views with an output leave the engine.
+    this.circuit = new Circuit(catalog, { outputs: outputs.map((runner) => runner.endpoint.view.name) });
     this.checkpointer = state ? new Checkpointer(state, outputs, logger) : null;
     for (const endpoint of endpoints.inputs) this.stats.inputRows[endpoint.name] = 0;
   }
@@ -100,7 +101,7 @@ export class Pipeline {
   /** Restores the checkpoint and replays the steps journaled after it. */
   private async resume(state: StateDir): Promise<void> {
     const { checkpoint, unfinishedSteps } = state;
-    this.circuit.restore(checkpoint.engine);
+    if (checkpoint.engine !== null) this.circuit.restore(checkpoint.engine);
     this.stepNumber = checkpoint.step;
     for (const [name, consumed] of Object.entries(checkpoint.inputs)) this.consumed.set(name, consumed);
     if (checkpoint.step > 0 || unfinishedSteps.length > 0) {

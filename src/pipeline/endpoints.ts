@@ -6,14 +6,13 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, DynaviewError, SqlError } from '../errors.js';
-import { parseDynamoDBOutputConfig, type DynamoDBOutputConfig } from '../connectors/dynamodb/config.js';
-import { compileRowEncoder } from '../connectors/dynamodb/encode.js';
 import { createInputConnector, type InputConnector } from '../connectors/inputs/input.js';
-import { columnSpec, type Catalog, type IndexDef, type RelationDef, type TableDef, type ViewDef } from '../engine/catalog.js';
+import { OUTPUT_INDEX_INVALID, type OutputDefinition, type OutputTransport } from '../connectors/outputs/output.js';
+import { outputTransport, unknownOutputTransportMessage } from '../connectors/outputs/registry.js';
+import type { Catalog, IndexDef, RelationDef, TableDef, ViewDef } from '../engine/catalog.js';
 import type { Property } from '../sql/ast.js';
-import { closestName, ConfigProblems, isPlainObject } from '../util/config-problems.js';
+import { closestName, isPlainObject } from '../util/config-problems.js';
 import { PropertyJson, type JsonPath } from './property-json.js';
-import { resolveSecretReferences } from './secret-references.js';
 
 export interface OutputBufferSettings {
   enabled: boolean;
@@ -31,8 +30,9 @@ export interface InputEndpoint {
 export interface OutputEndpoint {
   readonly name: string;
   readonly view: ViewDef;
-  readonly index: IndexDef;
-  readonly config: DynamoDBOutputConfig;
+  /** The index the connector names, if it names one. */
+  readonly index: IndexDef | undefined;
+  readonly connector: OutputDefinition;
   readonly buffer: OutputBufferSettings;
   readonly maxQueuedRecords: number;
 }
@@ -131,11 +131,11 @@ class EndpointCompiler {
         name,
         table,
         connector: createInputConnector(
-          { ...connector.transport, config: connector.transport.config, ...(connector.format ? { format: connector.format } : {}) },
+          transportOf(connector),
           {
             connector: name,
             table: { name: table.name, columns: table.columns },
-            baseDir: this.file === undefined ? process.cwd() : dirname(this.file),
+            baseDir: this.baseDir,
           },
         ),
       };
@@ -147,37 +147,32 @@ class EndpointCompiler {
   private output(raw: unknown, i: number, view: ViewDef): OutputEndpoint {
     const connector = this.validate(outputSchema, raw, i);
     const name = this.endpointName(connector.name, i);
-    if (connector.transport.name !== OUTPUT_TRANSPORT) {
-      const advice = closestName(connector.transport.name, [OUTPUT_TRANSPORT]) === undefined
-        ? `the supported output transport is "${OUTPUT_TRANSPORT}"`
-        : `did you mean "${OUTPUT_TRANSPORT}"?`;
-      throw this.json.errorAt([i, 'transport', 'name'], 'SQL_INVALID', `connector ${name}: unknown output transport "${connector.transport.name}"; ${advice}`);
+    const transport = outputTransport(connector.transport.name);
+    if (transport === undefined) {
+      throw this.json.errorAt([i, 'transport', 'name'], 'SQL_INVALID', `connector ${name}: ${unknownOutputTransportMessage(connector.transport.name)}`);
     }
-    if (connector.format) {
-      throw this.json.errorAt([i, 'format'], 'SQL_INVALID', `connector ${name}: the dynamodb_output transport writes DynamoDB items and takes no "format"`);
-    }
-    if (connector.index === undefined) {
+    const index = connector.index === undefined ? undefined : this.index(connector.index, view, [i, 'index'], name);
+    if (transport.requiresIndex && index === undefined) {
       throw this.json.errorAt([i], 'SQL_INVALID',
-        `connector ${name}: the DynamoDB output connector requires the view to have a unique key: declare one with `
+        `connector ${name}: the ${transport.title} connector requires the view to have a unique key: declare one with `
           + `CREATE INDEX <name> ON ${view.name}(<key columns>) and name it in the connector's "index" property`);
     }
-    const index = this.catalog.indexes.get(connector.index) ?? this.catalog.indexes.get(connector.index.toLowerCase());
-    if (!index) throw this.json.errorAt([i, 'index'], 'SQL_INVALID', `connector ${name}: unknown index ${connector.index}`);
-    if (index.view !== view.name) {
-      throw this.json.errorAt([i, 'index'], 'SQL_INVALID', `connector ${name}: index ${index.name} is an index of view ${index.view}, not of ${view.name}`);
-    }
-    let config: DynamoDBOutputConfig;
+    let definition: OutputDefinition;
     try {
-      config = parseOutputConfig(connector.transport.config ?? {}, name);
-      compileRowEncoder({
-        connector: name, view: { name: view.name, columns: view.columns.map(columnSpec) },
-        index: { name: index.name, columns: index.columns }, types: {},
-      });
+      definition = transport.define(
+        transportOf(connector),
+        {
+          connector: name,
+          view: { name: view.name, columns: view.columns },
+          index: index === undefined ? undefined : { name: index.name, columns: index.columns },
+          baseDir: this.baseDir,
+        },
+      );
     } catch (error) {
       throw this.positioned(error, [i, 'transport', 'config'], name);
     }
     return {
-      name, view, index, config,
+      name, view, index, connector: definition,
       maxQueuedRecords: connector.max_queued_records,
       buffer: {
         enabled: connector.enable_output_buffer,
@@ -185,6 +180,20 @@ class EndpointCompiler {
         maxRecords: connector.max_output_buffer_size_records,
       },
     };
+  }
+
+  /** The index named `name` at `path`, which must be an index of `view`. */
+  private index(name: string, view: ViewDef, path: JsonPath, connector: string): IndexDef {
+    const index = this.catalog.indexes.get(name) ?? this.catalog.indexes.get(name.toLowerCase());
+    if (!index) throw this.json.errorAt(path, 'SQL_INVALID', `connector ${connector}: unknown index ${name}`);
+    if (index.view !== view.name) {
+      throw this.json.errorAt(path, 'SQL_INVALID', `connector ${connector}: index ${index.name} is an index of view ${index.view}, not of ${view.name}`);
+    }
+    return index;
+  }
+
+  private get baseDir(): string {
+    return this.file === undefined ? process.cwd() : dirname(this.file);
   }
 
   /** Checks connector `i` against its schema, reporting every problem at its own position. */
@@ -234,33 +243,16 @@ class EndpointCompiler {
       return first;
     }
     if (error instanceof DynaviewError && !(error instanceof SqlError)) {
-      const path = error.code === 'DYNAMODB_INDEX_INVALID' ? [configPath[0]!, 'index'] : configPath;
+      const path = error.code === OUTPUT_INDEX_INVALID ? [configPath[0]!, 'index'] : configPath;
       return this.json.errorAt(path, 'SQL_INVALID', `connector ${name}: ${error.message}`);
     }
     return error;
   }
 }
 
-const OUTPUT_TRANSPORT = 'dynamodb_output';
-
-/**
- * The DynamoDB output configuration with its `${env:NAME}` references resolved. Every problem,
- * with a reference or with an option, is reported at once; the first one per option.
- */
-function parseOutputConfig(raw: unknown, connector: string): DynamoDBOutputConfig {
-  const resolved = resolveSecretReferences(raw);
-  if (resolved.problems.length === 0) return parseDynamoDBOutputConfig(resolved.config, connector);
-  const problems = new ConfigProblems();
-  for (const problem of resolved.problems) problems.add(problem.field, problem.message);
-  try {
-    // An option whose reference failed still holds the reference text, which passes as a non-blank
-    // credential, so the other options are checked as they will be once the reference resolves.
-    parseDynamoDBOutputConfig(resolved.config, connector);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) problems.add(problem.field, problem.message);
-  }
-  throw new ConfigError(`connector ${connector}`, problems.list(), { connector });
+/** The connector's transport with its sibling format, as input and output factories take them. */
+function transportOf(connector: z.output<typeof inputSchema> | z.output<typeof outputSchema>): OutputTransport {
+  return { ...connector.transport, config: connector.transport.config, ...(connector.format ? { format: connector.format } : {}) };
 }
 
 function valueAt(root: unknown, path: JsonPath): unknown {
@@ -274,12 +266,12 @@ function valueAt(root: unknown, path: JsonPath): unknown {
 
 /**
  * Where a connector's configuration problem is in the JSON: fields are relative to the transport's
- * `config`, except the transport `name` and the `format` section, which sit on the connector.
+ * `config`, except the transport `name`, and the `format` section and `index`, which sit on the connector.
  */
 function problemPath(configPath: JsonPath, field: string): JsonPath {
   const connector = configPath.slice(0, -2);
   const segments = field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : [];
-  if (segments[0] === 'format') return [...connector, ...segments];
+  if (segments[0] === 'format' || segments[0] === 'index') return [...connector, ...segments];
   if (field === 'name') return [...connector, 'transport', 'name'];
   return [...configPath, ...segments];
 }

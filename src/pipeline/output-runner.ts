@@ -1,13 +1,13 @@
 /**
  * Feeds one output connector: a queue of the view's per-step deltas (bounded by
  * max_queued_records, which stalls the pipeline when full), the optional output buffer, and the
- * DynamoDB connector that writes each batch. It knows which steps' changes are written, so that a
+ * connector that writes each batch. It knows which steps' changes are written, so that a
  * checkpoint covers only those.
  */
 import { deserialize, serialize } from 'node:v8';
 import type { Logger } from 'pino';
 import { DynaviewError } from '../errors.js';
-import { StepWriteError, type DynamoDBOutput } from '../connectors/dynamodb/output.js';
+import type { OutputBatchResult, OutputConnector } from '../connectors/outputs/output.js';
 import type { ZSet } from '../engine/zset.js';
 import type { OutputEndpoint } from './endpoints.js';
 import { OutputBuffer } from './output-buffer.js';
@@ -33,8 +33,9 @@ export class OutputRunner {
   private readonly queue: QueuedDelta[] = [];
   /** Batches handed to the connector and not yet written, with the first step each holds changes of. */
   private readonly outstanding = new Map<Promise<void>, number>();
-  /** The first step whose changes are in the buffer; Infinity when it is empty. */
+  /** The first and the last step whose changes are in the buffer; Infinity and 0 when it is empty. */
   private bufferedFrom = Infinity;
+  private bufferedThrough = 0;
   /** The first step of a batch that could not be written entirely; Infinity when none failed. */
   private failedFrom = Infinity;
   private readonly progressListeners: Array<() => void> = [];
@@ -49,7 +50,13 @@ export class OutputRunner {
   /** A failure that makes further writing pointless (the connector broke). */
   fatal: DynaviewError | null = null;
 
-  constructor(readonly endpoint: OutputEndpoint, readonly output: DynamoDBOutput, private readonly logger: Logger) {
+  constructor(
+    readonly endpoint: OutputEndpoint,
+    readonly output: OutputConnector,
+    private readonly logger: Logger,
+    /** Steps up to this one are in the output already (its checkpoint says so): their changes are dropped. */
+    private readonly writtenThrough = 0,
+  ) {
     this.buffer = endpoint.buffer.enabled ? new OutputBuffer(endpoint.buffer, endpoint.view.columns.map((c) => c.name)) : null;
   }
 
@@ -82,7 +89,7 @@ export class OutputRunner {
 
   /** Queues a step's delta; `flush` hands it over on its own, bypassing the buffer's limits. */
   enqueue(delta: ZSet, step: number, flush = false): void {
-    if (this.fatal) return;
+    if (this.fatal || step <= this.writtenThrough) return;
     const waits = this.outstanding.size > 0 || this.queue.length > 0;
     this.queue.push(waits ? { records: delta.length, packed: serialize(delta), step, flush } : { records: delta.length, delta, step, flush });
     this.queued += delta.length;
@@ -112,11 +119,12 @@ export class OutputRunner {
       this.releaseRoom();
       const delta = entry.delta ?? (deserialize(entry.packed!) as ZSet);
       if (!this.buffer) {
-        await this.write(delta, entry.step);
+        await this.write(delta, entry.step, entry.step);
         continue;
       }
       this.buffer.add(delta, Date.now());
       this.bufferedFrom = Math.min(this.bufferedFrom, entry.step);
+      this.bufferedThrough = entry.step;
       if (entry.flush || this.buffer.due(Date.now())) await this.writeBuffer();
     }
     if (this.buffer && !this.fatal) {
@@ -126,10 +134,11 @@ export class OutputRunner {
   }
 
   private async writeBuffer(): Promise<void> {
-    const firstStep = this.bufferedFrom;
+    const [firstStep, lastStep] = [this.bufferedFrom, this.bufferedThrough];
     this.bufferedFrom = Infinity;
+    this.bufferedThrough = 0;
     const delta = this.buffer?.take();
-    if (delta) await this.write(delta, firstStep);
+    if (delta) await this.write(delta, firstStep, lastStep);
   }
 
   /** With a time limit, a buffer must be flushed even when no further step arrives. */
@@ -149,26 +158,30 @@ export class OutputRunner {
    * written; with pipelined_steps a few batches may be in flight at once (the connector keeps
    * per-key order).
    */
-  private async write(delta: ZSet, firstStep: number): Promise<void> {
+  private async write(delta: ZSet, firstStep: number, lastStep: number): Promise<void> {
     if (delta.length === 0) return;
-    const batch: Promise<void> = this.output.writeStep(delta)
-      .then(() => undefined, (error: unknown) => this.failed(error, firstStep))
+    const batch: Promise<void> = this.output.writeStep(delta, lastStep)
+      .then((result) => this.written(result, firstStep), (error: unknown) => this.broke(error, firstStep))
       .finally(() => {
         this.outstanding.delete(batch);
         for (const listener of this.progressListeners) listener();
       });
     this.outstanding.set(batch, firstStep);
-    const limit = this.endpoint.config.pipelined_steps ? PIPELINED_BATCHES_IN_FLIGHT : 1;
+    const limit = this.output.pipelined ? PIPELINED_BATCHES_IN_FLIGHT : 1;
     while (this.outstanding.size >= limit) await Promise.race(this.outstanding.keys());
   }
 
-  private failed(error: unknown, firstStep: number): void {
+  private written(result: OutputBatchResult, firstStep: number): void {
+    if (result.failed === 0) return;
     this.failedFrom = Math.min(this.failedFrom, firstStep);
-    if (error instanceof StepWriteError) {
-      this.failedItems += error.result.failed;
-      this.logger.error({ endpoint: this.endpoint.name, failed: error.result.failed }, error.message);
-      return;
-    }
+    this.failedItems += result.failed;
+    this.logger.error({ endpoint: this.endpoint.name, failed: result.failed },
+      result.failure?.message ?? `connector ${this.endpoint.name}: ${result.failed} item(s) could not be written`);
+  }
+
+  /** The connector cannot go on: the batch's steps are not written, and neither will later ones be. */
+  private broke(error: unknown, firstStep: number): void {
+    this.failedFrom = Math.min(this.failedFrom, firstStep);
     this.fatal = error instanceof DynaviewError
       ? error
       : new DynaviewError('OUTPUT_FAILED', `connector ${this.endpoint.name}: ${String(error)}`, { cause: error });

@@ -14,6 +14,8 @@ export interface LoadedProgram {
   endpoints: Endpoints;
   /** Everything wrong with the program; it can run only when this is empty. */
   problems: DynaviewError[];
+  /** What is allowed but probably wrong (an index not known to be unique). */
+  warnings: DynaviewError[];
 }
 
 export async function loadProgram(file: string): Promise<LoadedProgram> {
@@ -29,8 +31,8 @@ export async function loadProgram(file: string): Promise<LoadedProgram> {
 
 export function compileSource(source: string, file: string): LoadedProgram {
   const program = parseProgram(source, file);
-  const { catalog, problems } = buildCatalog(program, file);
+  const { catalog, problems, warnings } = buildCatalog(program, file);
   const endpoints = compileEndpoints(catalog, source, file);
   const all = [...problems, ...endpoints.problems].sort((a, b) => (a.context.line ?? 0) - (b.context.line ?? 0) || (a.context.col ?? 0) - (b.context.col ?? 0));
-  return { file, source, catalog, endpoints, problems: all };
+  return { file, source, catalog, endpoints, problems: all, warnings };
 }

@@ -39,7 +39,7 @@ export class StateDir {
           + `(sha256 ${program.sha256.slice(0, 12)}) differs from it in its SQL or connector configuration. Resuming would mix the `
           + `two programs' state: use another --state-dir, or delete ${dir} to start over.`);
       }
-      const checkpoint = progressed ?? { program, step: 0, inputs: {}, engine: { tables: {} } };
+      const checkpoint = progressed ?? { program, step: 0, inputs: {}, engine: null };
       if (progressed === undefined) {
         await writeFileAtomic(checkpointFile, encodeCheckpoint(checkpoint));
         // Steps without the checkpoint they follow (which someone deleted) cannot be replayed.

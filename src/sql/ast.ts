@@ -65,7 +65,7 @@ export interface CreateView {
   /** Optional column name list: CREATE VIEW v (a, b) AS ... */
   readonly columnNames: readonly Identifier[] | null;
   readonly properties: readonly Property[];
-  readonly query: Select;
+  readonly query: Query;
   readonly span: Span;
 }
 
@@ -93,23 +93,109 @@ export interface Program {
   readonly statements: readonly Statement[];
 }
 
+/**
+ * A whole query: optional common table expressions, a body, and ORDER BY / LIMIT / OFFSET.
+ * `FETCH FIRST n ROWS ONLY` is read as LIMIT n.
+ */
+export interface Query {
+  readonly kind: 'Query';
+  readonly with: readonly CommonTableExpression[];
+  readonly body: QueryBody;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: Expression | null;
+  readonly offset: Expression | null;
+  readonly span: Span;
+}
+
+/** `name [(columns)] AS (query)` in a WITH clause. */
+export interface CommonTableExpression {
+  readonly name: Identifier;
+  readonly columnNames: readonly Identifier[] | null;
+  readonly query: Query;
+  readonly span: Span;
+}
+
+/** What a query computes before ordering: a SELECT, VALUES, a set operation, or a parenthesized query. */
+export type QueryBody = Select | Values | SetOperation | Query;
+
+export interface Values {
+  readonly kind: 'Values';
+  readonly rows: readonly (readonly Expression[])[];
+  readonly span: Span;
+}
+
+/** `left UNION|EXCEPT|INTERSECT [ALL|DISTINCT] right`; MINUS is read as EXCEPT; DISTINCT (the default) gives `all: false`. */
+export interface SetOperation {
+  readonly kind: 'SetOperation';
+  readonly operator: 'UNION' | 'EXCEPT' | 'INTERSECT';
+  readonly all: boolean;
+  readonly left: QueryBody;
+  readonly right: QueryBody;
+  readonly span: Span;
+}
+
+export interface OrderItem {
+  readonly expression: Expression;
+  readonly descending: boolean;
+  /** NULLS FIRST (true) / NULLS LAST (false); null when not written (Feldera: NULLs sort low). */
+  readonly nullsFirst: boolean | null;
+  readonly span: Span;
+}
+
 export interface Select {
   readonly kind: 'Select';
+  readonly distinct: boolean;
   readonly items: readonly SelectItem[];
-  readonly from: TableReference;
+  /** null for `SELECT expr` without FROM (one row). */
+  readonly from: FromItem | null;
   readonly where: Expression | null;
+  /** null without GROUP BY; items may be ordinals (`GROUP BY 1`), aliases or expressions. */
+  readonly groupBy: readonly Expression[] | null;
+  readonly having: Expression | null;
   readonly span: Span;
 }
 
 export type SelectItem =
-  | { readonly kind: 'AllColumns'; readonly span: Span }
+  /** `*`, or `t.*` with `table` set. */
+  | { readonly kind: 'AllColumns'; readonly table: Identifier | null; readonly span: Span }
   | { readonly kind: 'SelectExpression'; readonly expression: Expression; readonly alias: Identifier | null; readonly span: Span };
 
+/** A table or view by name. */
 export interface TableReference {
+  readonly kind: 'TableReference';
   readonly name: Identifier;
   readonly alias: Identifier | null;
   readonly span: Span;
 }
+
+/** `(query) [AS] alias [(columns)]`; the alias is optional, as in Calcite. */
+export interface SubqueryReference {
+  readonly kind: 'SubqueryReference';
+  readonly query: Query;
+  readonly alias: Identifier | null;
+  readonly columnNames: readonly Identifier[] | null;
+  readonly span: Span;
+}
+
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS';
+
+/**
+ * `left [NATURAL] [INNER|LEFT|RIGHT|FULL [OUTER]|CROSS] JOIN right [ON cond | USING (cols)]`; a comma in
+ * FROM is a CROSS join with `comma: true`. Joins associate to the left.
+ */
+export interface Join {
+  readonly kind: 'Join';
+  readonly type: JoinType;
+  readonly natural: boolean;
+  readonly comma: boolean;
+  readonly left: FromItem;
+  readonly right: FromItem;
+  readonly on: Expression | null;
+  readonly using: readonly Identifier[] | null;
+  readonly span: Span;
+}
+
+export type FromItem = TableReference | SubqueryReference | Join;
 
 export type LiteralType =
   | 'NULL' | 'BOOLEAN' | 'INTEGER' | 'DECIMAL' | 'DOUBLE' | 'VARCHAR' | 'BINARY' | 'DATE' | 'TIME' | 'TIMESTAMP' | 'UUID';
@@ -160,6 +246,51 @@ export type Expression =
   /** x[i] */
   | { readonly kind: 'Subscript'; readonly operand: Expression; readonly index: Expression; readonly span: Span }
   /** x.field (struct field access) */
-  | { readonly kind: 'FieldAccess'; readonly operand: Expression; readonly field: Identifier; readonly span: Span };
+  | { readonly kind: 'FieldAccess'; readonly operand: Expression; readonly field: Identifier; readonly span: Span }
+  /**
+   * `a IS [NOT] DISTINCT FROM b`. As for IsNull, `negated` is the NOT: `a IS DISTINCT FROM b` has
+   * `negated: false` and is TRUE when a and b differ (NULLs equal to each other); IS NOT DISTINCT
+   * FROM and `a <=> b` have `negated: true` and are TRUE when they are the same. Never NULL.
+   */
+  | { readonly kind: 'IsDistinct'; readonly left: Expression; readonly right: Expression; readonly negated: boolean; readonly span: Span }
+  /**
+   * A call of an aggregate function (COUNT, SUM, ... see AGGREGATE_FUNCTIONS in the parser), with the
+   * name upper-cased: `COUNT(*)` has `star`, `COUNT(DISTINCT x)` has `distinct`, `... FILTER (WHERE c)` has `filter`.
+   */
+  | {
+    readonly kind: 'AggregateCall';
+    readonly name: Identifier;
+    readonly args: readonly Expression[];
+    readonly star: boolean;
+    readonly distinct: boolean;
+    readonly filter: Expression | null;
+    readonly span: Span;
+  }
+  /**
+   * A window function call `f(args) OVER (PARTITION BY ... ORDER BY ...)`, name upper-cased
+   * (ROW_NUMBER, RANK, DENSE_RANK, LAG, LEAD, FIRST_VALUE, LAST_VALUE, or an aggregate).
+   * `COUNT(*) OVER (...)` is COUNT with no arguments. A frame clause, DISTINCT and FILTER are
+   * refused by the parser.
+   */
+  | {
+    readonly kind: 'WindowCall';
+    readonly name: Identifier;
+    readonly args: readonly Expression[];
+    readonly partitionBy: readonly Expression[];
+    readonly orderBy: readonly OrderItem[];
+    readonly span: Span;
+  }
+  /** `(SELECT ...)` used as a value. */
+  | { readonly kind: 'ScalarSubquery'; readonly query: Query; readonly span: Span }
+  /** `EXISTS (query)`; NOT EXISTS is NOT applied to it. */
+  | { readonly kind: 'Exists'; readonly query: Query; readonly span: Span }
+  /** `x [NOT] IN (query)`. */
+  | { readonly kind: 'InSubquery'; readonly operand: Expression; readonly query: Query; readonly negated: boolean; readonly span: Span }
+  /**
+   * Never written by users: the planner replaces a part of an expression that an operator below
+   * already computed (an aggregate, a GROUP BY expression, a subquery's result) by a reference to
+   * that input column, by position.
+   */
+  | { readonly kind: 'InputReference'; readonly index: number; readonly span: Span };
 
 export type ExpressionKind = Expression['kind'];

@@ -31,8 +31,8 @@ export interface Token {
   readonly span: Span;
 }
 
-// Longest first, so that `<=` is never read as `<` then `=`.
-const SYMBOLS = ['||', '<>', '!=', '<=', '>=', '::', '(', ')', ',', ';', '.', '*', '+', '-', '/', '%', '=', '<', '>', '[', ']'];
+// Longest first, so that `<=` is never read as `<` then `=`, nor `<=>` as `<=` then `>`.
+const SYMBOLS = ['<=>', '||', '<>', '!=', '<=', '>=', '::', '(', ')', ',', ';', '.', '*', '+', '-', '/', '%', '=', '<', '>', '[', ']'];
 
 const WORD = /[\p{L}_][\p{L}\p{N}_$]*/uy;
 const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;

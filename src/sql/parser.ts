@@ -2,14 +2,19 @@
  * A recursive-descent parser from SQL program text to the syntax tree of `ast.ts`.
  *
  * Two kinds of failure are kept apart: text that is not SQL is a SQL_SYNTAX_ERROR
- * ("expected X but found Y"); SQL that Feldera accepts but dynaview cannot run yet (joins,
- * aggregates, GROUP BY, ...) is a SQL_NOT_SUPPORTED error naming the construct, so that a user
- * knows the program is fine and dynaview is what falls short.
+ * ("expected X but found Y"); SQL that Feldera accepts but dynaview cannot run yet (window
+ * frames, GROUPING SETS, LATERAL, ...) is a SQL_NOT_SUPPORTED error naming the construct, so that
+ * a user knows the program is fine and dynaview is what falls short.
+ *
+ * Lists and chains (set operations, joins, binary operators) are parsed by loops, not by
+ * recursion: only nesting (parentheses, subqueries, CASE, function arguments) makes the parser
+ * go deeper.
  */
 import { SqlError, SqlTypeError } from '../errors.js';
 import type {
-  BinaryOperator, ColumnDefinition, CreateIndex, CreateTable, CreateType, CreateView, Expression, Identifier,
-  LiteralType, Program, Property, Select, SelectItem, Span, Statement, TableReference, TypeText,
+  BinaryOperator, ColumnDefinition, CommonTableExpression, CreateIndex, CreateTable, CreateType, CreateView,
+  Expression, FromItem, Identifier, JoinType, LiteralType, OrderItem, Program, Property, Query, QueryBody, Select,
+  SelectItem, SetOperation, Span, Statement, SubqueryReference, TypeText, Values,
 } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 import { parseSqlType } from './parse-type.js';
@@ -22,38 +27,58 @@ export function parseProgram(source: string, file?: string): Program {
 // Words that cannot be used unquoted as names, because they would make the grammar ambiguous:
 // `FROM t WHERE ...` must not read WHERE as an alias of t.
 const RESERVED = new Set([
-  'ALL', 'AND', 'ARRAY', 'AS', 'BETWEEN', 'CASE', 'CAST', 'CREATE', 'CROSS', 'DEFAULT', 'DISTINCT', 'ELSE',
+  'ALL', 'AND', 'ARRAY', 'AS', 'ASOF', 'BETWEEN', 'CASE', 'CAST', 'CREATE', 'CROSS', 'DEFAULT', 'DISTINCT', 'ELSE',
   'END', 'EXCEPT', 'EXISTS', 'FALSE', 'FETCH', 'FOREIGN', 'FROM', 'FULL', 'GROUP', 'HAVING', 'IN', 'INNER',
-  'INTERSECT', 'INTERVAL', 'IS', 'JOIN', 'LATENESS', 'LEFT', 'LIKE', 'LIMIT', 'MINUS', 'NATURAL', 'NOT',
-  'NULL', 'OFFSET', 'ON', 'OR', 'ORDER', 'OVER', 'PRIMARY', 'RIGHT', 'SELECT', 'TABLE', 'THEN', 'TRUE',
-  'UNION', 'UNNEST', 'USING', 'WHEN', 'WHERE', 'WINDOW', 'WITH',
+  'INTERSECT', 'INTERVAL', 'IS', 'JOIN', 'LATENESS', 'LATERAL', 'LEFT', 'LIKE', 'LIMIT', 'MINUS', 'NATURAL', 'NOT',
+  'NULL', 'OFFSET', 'ON', 'OR', 'ORDER', 'OUTER', 'OVER', 'PRIMARY', 'QUALIFY', 'RIGHT', 'SELECT', 'TABLE', 'THEN',
+  'TRUE', 'UNION', 'UNNEST', 'USING', 'VALUES', 'WHEN', 'WHERE', 'WINDOW', 'WITH',
 ]);
 
 // Reserved words that also name functions.
 const FUNCTION_WORDS = new Set(['LEFT', 'RIGHT']);
 
-// Clauses that may follow a query's FROM or WHERE, with the name an error gives them.
-const UNSUPPORTED_CLAUSES: Readonly<Record<string, string>> = {
-  GROUP: 'GROUP BY',
-  HAVING: 'HAVING',
-  WINDOW: 'WINDOW',
-  ORDER: 'ORDER BY',
-  LIMIT: 'LIMIT',
-  OFFSET: 'OFFSET',
-  FETCH: 'FETCH',
-  UNION: 'UNION',
-  EXCEPT: 'EXCEPT',
-  MINUS: 'EXCEPT',
-  INTERSECT: 'INTERSECT',
-};
+/** Whether an unquoted word (in any case) is reserved, so that it must be quoted to be a name. */
+export function isReservedWord(word: string): boolean {
+  return RESERVED.has(word.toUpperCase());
+}
 
-const JOIN_WORDS = new Set(['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL']);
+/** Whether an unquoted word (in any case) may name a function although it is reserved: LEFT(s, n). */
+export function isFunctionWord(word: string): boolean {
+  return FUNCTION_WORDS.has(word.toUpperCase());
+}
 
-const AGGREGATE_FUNCTIONS = new Set([
+/** Functions whose calls are `AggregateCall`s (or `WindowCall`s with OVER), by upper-case name. */
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set([
   'ARG_MAX', 'ARG_MIN', 'ARRAY_AGG', 'AVG', 'BIT_AND', 'BIT_OR', 'BIT_XOR', 'BOOL_AND', 'BOOL_OR', 'COUNT',
-  'COUNTIF', 'EVERY', 'LOGICAL_AND', 'LOGICAL_OR', 'MAX', 'MIN', 'SOME', 'STDDEV', 'STDDEV_POP',
+  'COUNTIF', 'EVERY', 'LOGICAL_AND', 'LOGICAL_OR', 'MAX', 'MIN', 'MODE', 'SOME', 'STDDEV', 'STDDEV_POP',
   'STDDEV_SAMP', 'SUM', 'VAR_POP', 'VAR_SAMP', 'VARIANCE',
 ]);
+
+/** Functions that exist only as window functions: a call must have OVER. */
+export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set([
+  'DENSE_RANK', 'FIRST_VALUE', 'LAG', 'LAST_VALUE', 'LEAD', 'RANK', 'ROW_NUMBER',
+]);
+
+const SET_OPERATORS: Readonly<Record<string, SetOperation['operator']>> = {
+  UNION: 'UNION', EXCEPT: 'EXCEPT', MINUS: 'EXCEPT', INTERSECT: 'INTERSECT',
+};
+
+// What may follow a parenthesized query inside a larger query: `((SELECT 1) UNION (SELECT 2))`
+// is a query, `((SELECT 1) + 1)` an expression and `((SELECT 1) x JOIN u ...)` a join.
+const QUERY_CONTINUATIONS = new Set(['EXCEPT', 'FETCH', 'INTERSECT', 'LIMIT', 'MINUS', 'OFFSET', 'ORDER', 'UNION']);
+
+// What may follow a SELECT list that has no FROM, besides `)`, `;` and the end of input.
+const SELECT_LIST_FOLLOWERS = new Set([...QUERY_CONTINUATIONS, 'GROUP', 'HAVING', 'QUALIFY', 'WHERE', 'WINDOW']);
+
+// `* EXCLUDE (a)`, `* EXCEPT (a)`, `* REPLACE (e AS a)`: Feldera's column list edits.
+const STAR_MODIFIERS = new Set(['EXCEPT', 'EXCLUDE', 'REPLACE']);
+
+// Operators that Feldera accepts after a FROM item: `t PIVOT (...)`.
+const TABLE_OPERATORS = new Set(['PIVOT', 'UNPIVOT']);
+
+const FRAME_UNITS = new Set(['GROUPS', 'RANGE', 'ROWS']);
+
+const QUANTIFIERS = new Set(['ALL', 'ANY', 'SOME']);
 
 const COMPARISONS: Readonly<Record<string, BinaryOperator>> = {
   '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
@@ -198,7 +223,7 @@ class Parser {
     const columnNames = this.isSymbol(this.current, '(') ? this.identifierList('a column name') : null;
     const properties = this.optionalProperties();
     this.expectWord('AS');
-    const query = this.select();
+    const query = this.query();
     return { kind: 'CreateView', name, modifier, columnNames, properties, query, span: this.spanTo(create) };
   }
 
@@ -253,46 +278,234 @@ class Parser {
 
   // ---- Queries -----------------------------------------------------------------------------
 
+  /**
+   * `[WITH ...] body [ORDER BY ...] [LIMIT ...] [OFFSET ...] [FETCH ...]`. A query that is only a
+   * parenthesized query, `(q)`, is `q` itself.
+   */
+  private query(): Query {
+    const first = this.current;
+    const withItems = this.isWord(first, 'WITH') ? this.withClause() : [];
+    const body = this.setOperations();
+    const orderBy = this.orderByClause();
+    const { limit, offset } = this.limitClauses();
+    const query: Query = { kind: 'Query', with: withItems, body, orderBy, limit, offset, span: this.spanTo(first) };
+    return body.kind === 'Query' && isBareQuery(query) ? body : query;
+  }
+
+  /** `WITH name [(columns)] AS (query), ...`. */
+  private withClause(): CommonTableExpression[] {
+    const withToken = this.advance();
+    if (this.isWord(this.current, 'RECURSIVE') && this.isName(this.peek(1))) {
+      // Feldera refuses it too, asking for its own form of recursion.
+      throw this.error('SQL_NOT_SUPPORTED',
+        'WITH RECURSIVE is not supported: Feldera requires DECLARE RECURSIVE VIEW, which dynaview does not support yet', withToken);
+    }
+    const items: CommonTableExpression[] = [];
+    do {
+      const name = this.identifier('a name for the WITH query');
+      const columnNames = this.isSymbol(this.current, '(') ? this.identifierList('a column name') : null;
+      this.expectWord('AS');
+      const query = this.subquery();
+      items.push({ name, columnNames, query, span: this.spanTo(name.span) });
+    } while (this.acceptSymbol(','));
+    return items;
+  }
+
+  /** `(query)`, the parentheses required. */
+  private subquery(): Query {
+    this.expectSymbol('(');
+    const query = this.query();
+    this.expectSymbol(')');
+    return query;
+  }
+
+  /** UNION and EXCEPT (MINUS) over INTERSECTs, which bind tighter; all associate to the left. */
+  private setOperations(): QueryBody {
+    return this.setOperationChain(['UNION', 'EXCEPT', 'MINUS'], () => this.setOperationChain(['INTERSECT'], () => this.queryOperand()));
+  }
+
+  private setOperationChain(words: readonly string[], operand: () => QueryBody): QueryBody {
+    let left = operand();
+    for (;;) {
+      const word = words.find((w) => this.acceptWord(w));
+      if (word === undefined) return left;
+      const all = this.acceptWord('ALL');
+      if (!all) this.acceptWord('DISTINCT');
+      const right = operand();
+      left = { kind: 'SetOperation', operator: SET_OPERATORS[word]!, all, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+  }
+
+  private queryOperand(): QueryBody {
+    const first = this.current;
+    if (this.isWord(first, 'SELECT')) return this.select();
+    if (this.startsValues(this.index)) return this.values();
+    if (this.isSymbol(first, '(')) return this.parenthesizedQuery();
+    return this.fail('"SELECT", "VALUES" or "("');
+  }
+
+  /**
+   * `(query)` as an operand. Without its own WITH, ORDER BY, LIMIT or OFFSET it is just its body,
+   * whose span grows to cover the parentheses; with them it stays a nested query.
+   */
+  private parenthesizedQuery(): QueryBody {
+    const open = this.current;
+    const query = this.subquery();
+    const span = this.spanTo(open);
+    return isBareQuery(query) ? { ...query.body, span } : { ...query, span };
+  }
+
+  /** `VALUES row, ...` (or `VALUE`), a row being `(expr, ...)`, `ROW(expr, ...)` or one expression. */
+  private values(): Values {
+    const start = this.advance();
+    const rows: Expression[][] = [];
+    do {
+      if (this.isWord(this.current, 'ROW') && this.isSymbol(this.peek(1), '(')) this.advance();
+      rows.push(this.acceptSymbol('(') ? this.nonEmptyExpressionList(')') : [this.expression()]);
+    } while (this.acceptSymbol(','));
+    return { kind: 'Values', rows, span: this.spanTo(start) };
+  }
+
   private select(): Select {
-    if (this.isWord(this.current, 'WITH')) throw this.notSupported('WITH (a common table expression)', this.current);
-    const select = this.expectWord('SELECT');
-    if (this.isWord(this.current, 'DISTINCT')) throw this.notSupported('DISTINCT', this.current);
-    this.acceptWord('ALL');
+    const select = this.advance();
+    const distinct = this.selectQuantifier();
     const items: SelectItem[] = [];
     do items.push(this.selectItem());
     while (this.acceptSymbol(','));
-    if (!this.acceptWord('FROM')) {
-      if (this.atStatementEnd()) throw this.notSupported('SELECT without FROM', select);
-      this.fail('"," or "FROM"');
-    }
-    const from = this.tableReference();
-    if (this.isSymbol(this.current, ',')) throw this.notSupported("a join (',' in FROM)", this.current);
-    if (this.isWordIn(this.current, JOIN_WORDS)) throw this.notSupported('JOIN', this.current);
+    let from: FromItem | null = null;
+    if (this.acceptWord('FROM')) from = this.fromClause();
+    else if (!this.atSelectListEnd()) this.fail('"," or "FROM"');
     const where = this.acceptWord('WHERE') ? this.expression() : null;
-    const clause = this.current.kind === 'word' ? UNSUPPORTED_CLAUSES[this.current.text.toUpperCase()] : undefined;
-    if (clause !== undefined) throw this.notSupported(clause, this.current);
-    return { kind: 'Select', items, from, where, span: this.spanTo(select) };
+    const groupBy = this.groupByClause();
+    const having = this.acceptWord('HAVING') ? this.expression() : null;
+    const clause = this.current;
+    if (this.isWord(clause, 'QUALIFY') || this.isWord(clause, 'WINDOW')) throw this.notSupported(clause.text.toUpperCase(), clause);
+    return { kind: 'Select', distinct, items, from, where, groupBy, having, span: this.spanTo(select) };
+  }
+
+  /** `[ALL | DISTINCT]`: whether DISTINCT was written. */
+  private selectQuantifier(): boolean {
+    const token = this.current;
+    if (this.isWord(token, 'DISTINCT') && this.isWord(this.peek(1), 'ON')) throw this.notSupported('DISTINCT ON', token);
+    if (this.acceptWord('DISTINCT')) return true;
+    this.acceptWord('ALL');
+    return false;
+  }
+
+  /** Without FROM, the SELECT list must be followed by another clause or end the query. */
+  private atSelectListEnd(): boolean {
+    return this.atStatementEnd() || this.isSymbol(this.current, ')') || this.isWordIn(this.current, SELECT_LIST_FOLLOWERS);
   }
 
   private selectItem(): SelectItem {
     const first = this.current;
-    if (this.acceptSymbol('*')) return { kind: 'AllColumns', span: first.span };
+    if (this.acceptSymbol('*')) return this.allColumns(null, first);
     if (this.isName(first) && this.isSymbol(this.peek(1), '.') && this.isSymbol(this.peek(2), '*')) {
-      throw this.notSupported(`${first.text}.*`, first);
+      const table = this.identifier('a table name');
+      this.advance();
+      this.advance();
+      return this.allColumns(table, first);
     }
     const expression = this.expression();
     const alias = this.optionalAlias();
     return { kind: 'SelectExpression', expression, alias, span: this.spanTo(first) };
   }
 
-  private tableReference(): TableReference {
+  /** After `*` or `t.*`, which Feldera may follow with EXCLUDE, EXCEPT or REPLACE (...). */
+  private allColumns(table: Identifier | null, first: Token): SelectItem {
+    const modifier = this.current;
+    // `SELECT * EXCEPT (SELECT ...)` is a set operation instead.
+    if (this.isWordIn(modifier, STAR_MODIFIERS) && this.isSymbol(this.peek(1), '(') && !this.opensQuery(this.index + 1)) {
+      throw this.notSupported(`* ${modifier.text.toUpperCase()}`, modifier);
+    }
+    return { kind: 'AllColumns', table, span: this.spanTo(first) };
+  }
+
+  /** FROM items joined left to right; a comma is a join too, so `a, b JOIN c ON ...` is `(a, b) JOIN c`, as in Calcite. */
+  private fromClause(): FromItem {
+    let left = this.fromItem();
+    for (;;) {
+      const join = this.joinOperator();
+      if (join === null) return left;
+      const right = this.fromItem();
+      const { on, using } = this.joinCondition(join.type, join.natural);
+      left = { kind: 'Join', ...join, left, right, on, using, span: this.spanTo(left.span) };
+    }
+  }
+
+  /** `,`, `CROSS JOIN` or `[NATURAL] [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN`; null when none follows. */
+  private joinOperator(): { type: JoinType; natural: boolean; comma: boolean } | null {
     const first = this.current;
-    if (this.isSymbol(first, '(')) throw this.notSupported('a subquery', first);
+    if (this.acceptSymbol(',')) return { type: 'CROSS', natural: false, comma: true };
+    if ((this.isWord(first, 'CROSS') || this.isWord(first, 'OUTER')) && this.isWord(this.peek(1), 'APPLY')) {
+      throw this.notSupported(`${first.text.toUpperCase()} APPLY`, first);
+    }
+    if (this.acceptWord('CROSS')) {
+      this.expectWord('JOIN');
+      return { type: 'CROSS', natural: false, comma: false };
+    }
+    const natural = this.acceptWord('NATURAL');
+    let type: JoinType | null = null;
+    if (this.acceptWord('INNER')) {
+      type = 'INNER';
+    } else {
+      type = (['LEFT', 'RIGHT', 'FULL'] as const).find((t) => this.acceptWord(t)) ?? null;
+      if (type !== null) this.acceptWord('OUTER');
+    }
+    if (this.isWord(this.current, 'ASOF')) throw this.notSupported('ASOF JOIN', first);
+    if (!natural && type === null && !this.isWord(this.current, 'JOIN')) return null;
+    this.expectWord('JOIN');
+    return { type: type ?? 'INNER', natural, comma: false };
+  }
+
+  /** `ON cond` or `USING (columns)`: required by a join that is neither NATURAL nor CROSS, refused by those. */
+  private joinCondition(type: JoinType, natural: boolean): { on: Expression | null; using: Identifier[] | null } {
+    const token = this.current;
+    if (natural || type === 'CROSS') {
+      if (this.isWord(token, 'ON') || this.isWord(token, 'USING')) {
+        throw this.error('SQL_SYNTAX_ERROR', `a ${natural ? 'NATURAL' : 'CROSS'} join cannot have ${token.text.toUpperCase()}`, token);
+      }
+      return { on: null, using: null };
+    }
+    if (this.acceptWord('ON')) return { on: this.expression(), using: null };
+    if (this.acceptWord('USING')) return { on: null, using: this.identifierList('a column name') };
+    return this.fail('"ON" or "USING"');
+  }
+
+  /** A table or view with an optional alias, `(query) [alias]`, or `(joins)`. */
+  private fromItem(): FromItem {
+    const first = this.current;
+    if (this.isSymbol(first, '(')) return this.opensQuery(this.index) ? this.subqueryReference() : this.parenthesizedJoin();
+    if (this.isWord(first, 'LATERAL')) throw this.notSupported('LATERAL', first);
     if (this.isWord(first, 'TABLE')) throw this.notSupported('a table function', first);
     if (this.isWord(first, 'UNNEST')) throw this.notSupported('UNNEST', first);
     const name = this.identifier('a table or view name');
-    const alias = this.optionalAlias();
-    return { name, alias, span: this.spanTo(first) };
+    const alias = this.fromAlias();
+    if (this.isSymbol(this.current, '(')) throw this.notSupported('a column list after a table alias', this.current);
+    return { kind: 'TableReference', name, alias, span: this.spanTo(first) };
+  }
+
+  private subqueryReference(): SubqueryReference {
+    const open = this.current;
+    const query = this.subquery();
+    const alias = this.fromAlias();
+    const columnNames = alias !== null && this.isSymbol(this.current, '(') ? this.identifierList('a column name') : null;
+    return { kind: 'SubqueryReference', query, alias, columnNames, span: this.spanTo(open) };
+  }
+
+  /** `(a JOIN b ON ...)`; the span grows to cover the parentheses. */
+  private parenthesizedJoin(): FromItem {
+    const open = this.expectSymbol('(');
+    const item = this.fromClause();
+    this.expectSymbol(')');
+    return { ...item, span: this.spanTo(open) };
+  }
+
+  /** An optional alias after a FROM item, where PIVOT (...) and UNPIVOT (...) are no aliases. */
+  private fromAlias(): Identifier | null {
+    const token = this.current;
+    if (this.isWordIn(token, TABLE_OPERATORS) && this.isSymbol(this.peek(1), '(')) throw this.notSupported(token.text.toUpperCase(), token);
+    return this.optionalAlias();
   }
 
   /** `[AS] alias`; without AS, any name that is not a reserved word. */
@@ -301,8 +514,150 @@ class Parser {
     return this.isName(this.current) ? this.identifier('an alias') : null;
   }
 
+  /** `GROUP BY expr, ...`; null without GROUP BY. Grouping sets of any kind are not supported. */
+  private groupByClause(): Expression[] | null {
+    const group = this.current;
+    if (!this.acceptWord('GROUP')) return null;
+    this.expectWord('BY');
+    const quantifier = this.current;
+    if (this.isWord(quantifier, 'ALL') || this.isWord(quantifier, 'DISTINCT')) {
+      throw this.notSupported(`GROUP BY ${quantifier.text.toUpperCase()}`, group);
+    }
+    const items: Expression[] = [];
+    do items.push(this.groupByItem());
+    while (this.acceptSymbol(','));
+    return items;
+  }
+
+  private groupByItem(): Expression {
+    const token = this.current;
+    if ((this.isWord(token, 'CUBE') || this.isWord(token, 'ROLLUP')) && this.isSymbol(this.peek(1), '(')) {
+      throw this.notSupported(token.text.toUpperCase(), token);
+    }
+    if (this.isWord(token, 'GROUPING') && this.isWord(this.peek(1), 'SETS')) throw this.notSupported('GROUPING SETS', token);
+    if (this.isSymbol(token, '(') && !this.opensQuery(this.index)) this.refuseGroupingSet();
+    return this.expression();
+  }
+
+  /** `()` and `(a, b)` are grouping sets; `(a)` is an expression, which is then parsed again. */
+  private refuseGroupingSet(): void {
+    const open = this.current;
+    const start = this.index;
+    this.advance();
+    if (this.isSymbol(this.current, ')')) throw this.notSupported('the empty grouping set ()', open);
+    this.expression();
+    if (this.isSymbol(this.current, ',')) throw this.notSupported('a grouping set in parentheses', open);
+    this.index = start;
+  }
+
+  /** `ORDER BY item, ...`; empty without ORDER BY. */
+  private orderByClause(): OrderItem[] {
+    const order = this.current;
+    if (!this.acceptWord('ORDER')) return [];
+    this.expectWord('BY');
+    if (this.isWord(this.current, 'ALL')) throw this.notSupported('ORDER BY ALL', order);
+    return this.orderItems();
+  }
+
+  private orderItems(): OrderItem[] {
+    const items: OrderItem[] = [];
+    do items.push(this.orderItem());
+    while (this.acceptSymbol(','));
+    return items;
+  }
+
+  /** `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`. */
+  private orderItem(): OrderItem {
+    const expression = this.expression();
+    const descending = this.acceptWord('DESC');
+    if (!descending) this.acceptWord('ASC');
+    let nullsFirst: boolean | null = null;
+    if (this.acceptWord('NULLS')) {
+      if (this.acceptWord('FIRST')) nullsFirst = true;
+      else if (this.acceptWord('LAST')) nullsFirst = false;
+      else this.fail('"FIRST" or "LAST"');
+    }
+    return { expression, descending, nullsFirst, span: this.spanTo(expression.span) };
+  }
+
+  /**
+   * Calcite's forms: `LIMIT {n | ALL | start, n} [OFFSET m]`, or `OFFSET m [ROW | ROWS]` followed by
+   * an optional `FETCH {FIRST | NEXT} [n] {ROW | ROWS} ONLY`, or FETCH alone. `LIMIT start, n`
+   * is `LIMIT n OFFSET start`; LIMIT ALL is no limit; FETCH is a LIMIT.
+   */
+  private limitClauses(): { limit: Expression | null; offset: Expression | null } {
+    let limit: Expression | null = null;
+    let offset: Expression | null = null;
+    const limitWritten = this.acceptWord('LIMIT');
+    if (limitWritten && !this.acceptWord('ALL')) {
+      limit = this.rowCount();
+      if (this.acceptSymbol(',')) {
+        offset = limit;
+        limit = this.rowCount();
+      }
+    }
+    if (offset === null && this.acceptWord('OFFSET')) {
+      offset = this.rowCount();
+      if (!this.acceptWord('ROWS')) this.acceptWord('ROW');
+    }
+    if (!limitWritten && this.isWord(this.current, 'FETCH')) limit = this.fetchClause();
+    return { limit, offset };
+  }
+
+  /** `FETCH {FIRST | NEXT} [n] {ROW | ROWS} ONLY`; the count is 1 when not written. */
+  private fetchClause(): Expression {
+    const fetch = this.advance();
+    if (!this.acceptWord('FIRST') && !this.acceptWord('NEXT')) this.fail('"FIRST" or "NEXT"');
+    const count = this.current.kind === 'number' ? this.rowCount() : null;
+    if (!this.acceptWord('ROWS') && !this.acceptWord('ROW')) this.fail('"ROW" or "ROWS"');
+    this.expectWord('ONLY');
+    return count ?? this.literal('INTEGER', '1', this.spanTo(fetch));
+  }
+
+  /** A LIMIT, OFFSET or FETCH count: a whole number, as Calcite requires. */
+  private rowCount(): Expression {
+    const token = this.current;
+    if (token.kind !== 'number' || !/^\d+$/.test(token.text)) return this.fail('a whole number');
+    this.advance();
+    return this.literal('INTEGER', token.text, token.span);
+  }
+
   private atStatementEnd(): boolean {
     return this.atEnd() || this.isSymbol(this.current, ';');
+  }
+
+  /** VALUES, or VALUE followed by a row (VALUE alone is a common column name). */
+  private startsValues(at: number): boolean {
+    const token = this.tokenAt(at);
+    return this.isWord(token, 'VALUES') || (this.isWord(token, 'VALUE') && this.isSymbol(this.tokenAt(at + 1), '('));
+  }
+
+  /**
+   * Whether the `(` at token index `at` holds a query rather than an expression or a join. It
+   * does when a query begins inside it, possibly after more `(`: then each inner parenthesized
+   * query must be followed by `)` or something that continues a query (UNION, ORDER BY, ...).
+   */
+  private opensQuery(at: number): boolean {
+    let innermost = at;
+    while (this.isSymbol(this.tokenAt(innermost + 1), '(')) innermost += 1;
+    const first = this.tokenAt(innermost + 1);
+    if (!this.isWord(first, 'SELECT') && !this.isWord(first, 'WITH') && !this.startsValues(innermost + 1)) return false;
+    for (let open = innermost; open > at; open -= 1) {
+      const after = this.tokenAt(this.matchingClose(open) + 1);
+      if (!this.isSymbol(after, ')') && !this.isWordIn(after, QUERY_CONTINUATIONS)) return false;
+    }
+    return true;
+  }
+
+  /** The index of the `)` that closes the `(` at `open`, or of the end token when none does. */
+  private matchingClose(open: number): number {
+    let depth = 0;
+    for (let i = open; i < this.tokens.length; i += 1) {
+      const token = this.tokens[i]!;
+      if (this.isSymbol(token, '(')) depth += 1;
+      else if (this.isSymbol(token, ')') && --depth === 0) return i;
+    }
+    return this.tokens.length - 1;
   }
 
   // ---- Expressions, loosest binding first --------------------------------------------------
@@ -337,7 +692,10 @@ class Parser {
       const operator = token.kind === 'symbol' ? COMPARISONS[token.text] : undefined;
       if (operator !== undefined) {
         this.advance();
+        this.refuseQuantifier();
         left = this.binary(operator, left, this.concatenation());
+      } else if (this.acceptSymbol('<=>')) {
+        left = this.isDistinct(left, true);
       } else if (this.acceptWord('IS')) {
         left = this.isPredicate(left);
       } else if (this.isWordIn(token, NEGATABLE_PREDICATES)
@@ -349,17 +707,34 @@ class Parser {
     }
   }
 
-  /** After IS: [NOT] NULL | [NOT] TRUE | [NOT] FALSE. */
+  /** `= ANY (...)`, `< ALL (...)` and `= SOME (...)` compare with every row of a subquery. */
+  private refuseQuantifier(): void {
+    const token = this.current;
+    if (this.isWordIn(token, QUANTIFIERS) && this.isSymbol(this.peek(1), '(')) {
+      throw this.notSupported(`a quantified comparison (${token.text.toUpperCase()})`, token);
+    }
+  }
+
+  /** After IS: [NOT] NULL | [NOT] TRUE | [NOT] FALSE | [NOT] DISTINCT FROM b. */
   private isPredicate(operand: Expression): Expression {
     const negated = this.acceptWord('NOT');
-    if (this.isWord(this.current, 'DISTINCT')) throw this.notSupported('IS DISTINCT FROM', this.current);
+    if (this.acceptWord('DISTINCT')) {
+      this.expectWord('FROM');
+      return this.isDistinct(operand, negated);
+    }
     if (this.acceptWord('NULL')) return { kind: 'IsNull', operand, negated, span: this.spanTo(operand.span) };
     if (this.acceptWord('TRUE')) return { kind: 'IsBoolean', operand, value: true, negated, span: this.spanTo(operand.span) };
     if (this.acceptWord('FALSE')) return { kind: 'IsBoolean', operand, value: false, negated, span: this.spanTo(operand.span) };
-    return this.fail('"NULL", "TRUE" or "FALSE"');
+    return this.fail('"NULL", "TRUE", "FALSE" or "DISTINCT FROM"');
   }
 
-  /** [NOT] BETWEEN a AND b | [NOT] IN (list) | [NOT] LIKE pattern. */
+  /** The right side of `a IS [NOT] DISTINCT FROM b` or `a <=> b`; `negated` for IS NOT DISTINCT FROM and `<=>`. */
+  private isDistinct(left: Expression, negated: boolean): Expression {
+    const right = this.concatenation();
+    return { kind: 'IsDistinct', left, right, negated, span: this.spanTo(left.span) };
+  }
+
+  /** [NOT] BETWEEN a AND b | [NOT] IN (list) | [NOT] IN (query) | [NOT] LIKE pattern. */
   private negatablePredicate(operand: Expression): Expression {
     const negated = this.acceptWord('NOT');
     if (this.acceptWord('BETWEEN')) {
@@ -370,8 +745,10 @@ class Parser {
       return { kind: 'Between', operand, low, high, negated, span: this.spanTo(operand.span) };
     }
     if (this.acceptWord('IN')) {
+      if (this.opensQuery(this.index)) {
+        return { kind: 'InSubquery', operand, query: this.subquery(), negated, span: this.spanTo(operand.span) };
+      }
       this.expectSymbol('(');
-      if (this.isWord(this.current, 'SELECT')) throw this.notSupported('a subquery', this.current);
       const list = this.expressionList(')');
       return { kind: 'InList', operand, list, negated, span: this.spanTo(operand.span) };
     }
@@ -446,8 +823,8 @@ class Parser {
         this.advance();
         return this.literal('BINARY', token.value, token.span);
       case 'symbol':
-        if (this.isSymbol(token, '(')) return this.parenthesized();
-        return this.fail('an expression');
+        if (!this.isSymbol(token, '(')) return this.fail('an expression');
+        return this.opensQuery(this.index) ? this.scalarSubquery() : this.parenthesized();
       case 'quotedIdentifier':
         return this.isSymbol(this.peek(1), '(') ? this.functionCall() : this.columnReference();
       case 'word':
@@ -483,7 +860,8 @@ class Parser {
       case 'ARRAY':
         return this.arrayConstructor();
       case 'EXISTS':
-        throw this.notSupported('a subquery', token);
+        this.advance();
+        return { kind: 'Exists', query: this.subquery(), span: this.spanTo(token) };
       case 'INTERVAL':
         throw this.notSupported('INTERVAL', token);
       default:
@@ -497,10 +875,15 @@ class Parser {
     return { kind: 'Literal', type, text, span };
   }
 
+  /** `(query)` as a value. */
+  private scalarSubquery(): Expression {
+    const open = this.current;
+    return { kind: 'ScalarSubquery', query: this.subquery(), span: this.spanTo(open) };
+  }
+
   /** `(expr)`; the node's span grows to cover the parentheses. */
   private parenthesized(): Expression {
     const open = this.expectSymbol('(');
-    if (this.isWord(this.current, 'SELECT') || this.isWord(this.current, 'WITH')) throw this.notSupported('a subquery', this.current);
     const inner = this.expression();
     this.expectSymbol(')');
     return { ...inner, span: this.spanTo(open) };
@@ -543,7 +926,7 @@ class Parser {
 
   private arrayConstructor(): Expression {
     const start = this.advance();
-    if (this.isSymbol(this.current, '(')) throw this.notSupported('a subquery', start);
+    if (this.isSymbol(this.current, '(')) throw this.notSupported('ARRAY(subquery)', start);
     this.expectSymbol('[');
     const elements = this.expressionList(']');
     return { kind: 'ArrayConstructor', elements, span: this.spanTo(start) };
@@ -553,10 +936,12 @@ class Parser {
   private functionCall(): Expression {
     const nameToken = this.current;
     const upper = nameToken.kind === 'word' ? nameToken.text.toUpperCase() : '';
-    if (AGGREGATE_FUNCTIONS.has(upper)) throw this.notSupported(`aggregate function ${upper}`, nameToken);
+    if (AGGREGATE_FUNCTIONS.has(upper) || WINDOW_FUNCTIONS.has(upper)) return this.aggregateOrWindowCall(upper);
     const name: Identifier = FUNCTION_WORDS.has(upper)
       ? (this.advance(), { name: nameToken.value, quoted: false, span: nameToken.span })
       : this.identifier('a function name');
+    // How the user wrote it: built-in names in upper case, quoted ones as they are.
+    const displayName = upper === '' ? name.name : upper;
     this.expectSymbol('(');
     let call: Expression;
     switch (upper) {
@@ -573,11 +958,95 @@ class Parser {
         call = this.extract(name);
         break;
       default:
-        if (this.isWord(this.current, 'DISTINCT')) throw this.notSupported('DISTINCT', this.current);
+        if (this.isWord(this.current, 'DISTINCT')) {
+          throw this.notSupported(`DISTINCT in a call of ${displayName} (not a built-in aggregate function)`, this.current);
+        }
         call = { kind: 'FunctionCall', name, args: this.expressionList(')'), span: this.spanTo(name.span) };
     }
-    if (this.isWord(this.current, 'OVER')) throw this.notSupported('a window function (OVER)', this.current);
+    if (this.isWord(this.current, 'OVER')) throw this.notSupported(`window function ${displayName}`, nameToken);
     return call;
+  }
+
+  /**
+   * `NAME([DISTINCT | ALL] args) [FILTER (WHERE cond)]`, `COUNT(*)`, and either followed by
+   * `OVER (...)`, which makes a window call. The name is kept in upper case. ROW_NUMBER, RANK,
+   * LAG, ... exist only as window functions and take their arguments as they are.
+   */
+  private aggregateOrWindowCall(upper: string): Expression {
+    const nameToken = this.advance();
+    const name: Identifier = { name: upper, quoted: false, span: nameToken.span };
+    this.expectSymbol('(');
+    if (WINDOW_FUNCTIONS.has(upper)) {
+      const args = this.expressionList(')');
+      if (!this.isWord(this.current, 'OVER')) {
+        throw this.error('SQL_SYNTAX_ERROR', `${upper} requires OVER (...): expected "OVER" but found ${describe(this.current)}`, this.current);
+      }
+      return this.windowCall(name, args);
+    }
+    const distinctToken = this.current;
+    const distinct = this.acceptWord('DISTINCT');
+    if (!distinct) this.acceptWord('ALL');
+    const star = upper === 'COUNT' && !distinct && this.acceptSymbol('*');
+    let args: Expression[] = [];
+    if (star) this.expectSymbol(')');
+    else args = this.aggregateArguments(upper);
+    const filterToken = this.current;
+    const filter = this.aggregateFilter();
+    if (!this.isWord(this.current, 'OVER')) {
+      return { kind: 'AggregateCall', name, args, star, distinct, filter, span: this.spanTo(nameToken) };
+    }
+    // A window call has no DISTINCT or FILTER: dynaview's window aggregates take plain arguments.
+    if (distinct) throw this.notSupported('DISTINCT in a window function', distinctToken);
+    if (filter !== null) throw this.notSupported('FILTER in a window function', filterToken);
+    // COUNT(*) OVER (...) is the window call COUNT with no arguments.
+    return this.windowCall(name, args);
+  }
+
+  /** An aggregate's arguments up to `)`: at least one; `*` is not one (only COUNT(*) is valid). */
+  private aggregateArguments(upper: string): Expression[] {
+    const args: Expression[] = [];
+    do args.push(this.expression());
+    while (this.acceptSymbol(','));
+    if (this.isWord(this.current, 'ORDER')) throw this.notSupported(`ORDER BY in ${upper}(...)`, this.current);
+    this.expectListEnd(')');
+    return args;
+  }
+
+  /** `FILTER (WHERE cond)` after an aggregate call; null when absent. */
+  private aggregateFilter(): Expression | null {
+    if (!this.isWord(this.current, 'FILTER') || !this.isSymbol(this.peek(1), '(')) return null;
+    this.advance();
+    this.advance();
+    this.expectWord('WHERE');
+    const condition = this.expression();
+    this.expectSymbol(')');
+    return condition;
+  }
+
+  /** `OVER ([PARTITION BY expr, ...] [ORDER BY item, ...])`; named windows and frames are not supported. */
+  private windowCall(name: Identifier, args: Expression[]): Expression {
+    this.advance();
+    if (this.isName(this.current)) throw this.notSupported('a named window (OVER name)', this.current);
+    this.expectSymbol('(');
+    const first = this.current;
+    if (this.isName(first) && !this.isWord(first, 'PARTITION') && !this.isWordIn(first, FRAME_UNITS)) {
+      throw this.notSupported('a named window (OVER name)', first);
+    }
+    const partitionBy: Expression[] = [];
+    if (this.acceptWord('PARTITION')) {
+      this.expectWord('BY');
+      do partitionBy.push(this.expression());
+      while (this.acceptSymbol(','));
+    }
+    let orderBy: OrderItem[] = [];
+    if (this.acceptWord('ORDER')) {
+      this.expectWord('BY');
+      orderBy = this.orderItems();
+    }
+    const frame = this.current;
+    if (this.isWordIn(frame, FRAME_UNITS)) throw this.notSupported(`a window frame (${frame.text.toUpperCase()})`, frame);
+    this.expectSymbol(')');
+    return { kind: 'WindowCall', name, args, partitionBy, orderBy, span: this.spanTo(name.span) };
   }
 
   /** SUBSTRING(s FROM a [FOR b]) or SUBSTRING(s, a[, b]). */
@@ -637,8 +1106,12 @@ class Parser {
 
   /** Comma-separated expressions up to `close`, which is consumed; may be empty. */
   private expressionList(close: ')' | ']'): Expression[] {
+    return this.acceptSymbol(close) ? [] : this.nonEmptyExpressionList(close);
+  }
+
+  /** Comma-separated expressions up to `close`, which is consumed; at least one. */
+  private nonEmptyExpressionList(close: ')' | ']'): Expression[] {
     const list: Expression[] = [];
-    if (this.acceptSymbol(close)) return list;
     do list.push(this.expression());
     while (this.acceptSymbol(','));
     this.expectListEnd(close);
@@ -732,8 +1205,12 @@ class Parser {
   }
 
   private peek(ahead: number): Token {
+    return this.tokenAt(this.index + ahead);
+  }
+
+  private tokenAt(index: number): Token {
     // The lexer always ends with an `end` token, which stands for everything past it.
-    return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;
+    return this.tokens[Math.min(index, this.tokens.length - 1)]!;
   }
 
   private atEnd(): boolean {
@@ -809,6 +1286,11 @@ class Parser {
   private error(code: 'SQL_SYNTAX_ERROR' | 'SQL_NOT_SUPPORTED' | 'SQL_INVALID', message: string, at: Token): SqlError {
     return new SqlError(code, message, { file: this.file, line: at.span.start.line, col: at.span.start.col });
   }
+}
+
+/** Whether a query is only its body: no WITH, ORDER BY, LIMIT or OFFSET of its own. */
+function isBareQuery(query: Query): boolean {
+  return query.with.length === 0 && query.orderBy.length === 0 && query.limit === null && query.offset === null;
 }
 
 /** A literal number's type by its form: `12` INTEGER, `12.5` DECIMAL, `1e3` DOUBLE. */

@@ -2,13 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { pino } from 'pino';
-import { openDynamoDBOutput, type DynamoDBWriteApi } from '../../src/index.js';
-import { columnSpec } from '../../src/engine/catalog.js';
+import type { DynamoDBWriteApi } from '../../src/index.js';
+import { DynamoDBConnector, type DynamoDBOutputDefinition } from '../../src/connectors/dynamodb/connector.js';
+import { openTypedDynamoDBOutput } from '../../src/connectors/dynamodb/output.js';
+import { NO_USER_TYPES } from '../../src/sql/resolve-type.js';
 import { Circuit } from '../../src/engine/circuit.js';
 import { Pipeline } from '../../src/pipeline/controller.js';
 import { OutputRunner } from '../../src/pipeline/output-runner.js';
 import { compileSource } from '../../src/pipeline/program.js';
-import { sampleTable } from '../../src/pipeline/local-tables.js';
+import { sampleTable } from '../../src/connectors/dynamodb/local-tables.js';
 import { createTable, localConnection, scanAll, useDynamoDB } from '../support/dynamodb.js';
 import { sortedRows } from '../support/items.js';
 
@@ -39,14 +41,13 @@ async function setUp(sql: string, delayMs = 0) {
   const program = compileSource(sql, 'test.sql');
   assert.deepEqual(program.problems.map((p) => p.message), []);
   const counter = writeCounter(delayMs);
-  const runners = await Promise.all(program.endpoints.outputs.map(async (endpoint) => new OutputRunner(endpoint, await openDynamoDBOutput({
-    name: endpoint.name,
-    config: endpoint.config,
-    view: { name: endpoint.view.name, columns: endpoint.view.columns.map(columnSpec) },
-    index: { name: endpoint.index.name, columns: endpoint.index.columns },
-    logger: silent,
-    interceptWrites: counter.wrap,
-  }), silent)));
+  const runners = await Promise.all(program.endpoints.outputs.map(async (endpoint) => {
+    const { config, view, index } = endpoint.connector as DynamoDBOutputDefinition;
+    const output = await openTypedDynamoDBOutput({
+      name: endpoint.name, config, view, index, types: NO_USER_TYPES, logger: silent, interceptWrites: counter.wrap,
+    });
+    return new OutputRunner(endpoint, new DynamoDBConnector(output, config.pipelined_steps), silent);
+  }));
   return { program, runners, counter };
 }
 
@@ -96,7 +97,7 @@ test('the output buffer consolidates updates of the same key across steps and wr
   await runner!.finish();
   await runner!.output.close();
   assert.equal(counter.items(), 10, 'each key written once');
-  assert.equal(runner!.output.metrics().steps, 1);
+  assert.equal(runner!.output.status().metrics['steps'], 1);
   const rows = sortedRows(await scanAll(ddb.client, table), 'id');
   assert.deepEqual(rows, Array.from({ length: 10 }, (_, id) => ({ id, n: 49 })));
 });

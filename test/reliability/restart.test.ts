@@ -9,8 +9,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTable, localConnection, scanAll, useDynamoDB } from '../support/dynamodb.js';
 import { sortedRows } from '../support/items.js';
-import { startCli, writeFiles, type CliResult, type RunningCli } from '../support/cli.js';
-import { sleep } from '../../src/util/sleep.js';
+import { startCli, writeFiles } from '../support/cli.js';
+import { changesFile, checkpointBeyond, coveredRows, inputRows, killAtRandomMoments, savedCheckpoint } from '../support/restarts.js';
 
 const ddb = useDynamoDB();
 
@@ -18,19 +18,6 @@ const FILE_LINES = 60_000;
 const FILE_KEYS = 1_500;
 const GENERATED_ROWS = 4_000;
 const TOTAL_INPUT_ROWS = FILE_LINES + GENERATED_ROWS;
-
-/**
- * Inserts, updates and deletes of few keys with few values, so that keys often go back to a value
- * they had a little earlier: a restart that wrote only net changes would leave stale items.
- */
-function changesFile(): string {
-  const lines: string[] = [];
-  for (let i = 0; i < FILE_LINES; i += 1) {
-    const id = (i * 7_919) % FILE_KEYS;
-    lines.push(i % 7 === 3 ? JSON.stringify({ delete: { id } }) : JSON.stringify({ insert: { id, v: (i * 31) % 5, src: 'file' } }));
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 /**
  * One primary-key table fed by the file and by a seeded, rate-limited datagen whose ids wrap
@@ -66,45 +53,12 @@ async function setup(): Promise<Setup> {
     all: await createTable(ddb.client, { hash: ['id', 'N'] }),
     buffered: await createTable(ddb.client, { hash: ['id', 'N'] }),
   };
-  const dir = writeFiles({ 'changes.json': changesFile(), 'prog.sql': program(tables) });
+  const dir = writeFiles({ 'changes.json': changesFile(FILE_LINES, FILE_KEYS), 'prog.sql': program(tables) });
   return { dir, tables, args: ['run', join(dir, 'prog.sql'), '--state-dir', join(dir, 'state')] };
 }
 
 async function tableRows(tables: Setup['tables']): Promise<unknown[]> {
   return [sortedRows(await scanAll(ddb.client, tables.all), 'id'), sortedRows(await scanAll(ddb.client, tables.buffered), 'id')];
-}
-
-/** Input rows the run read, from its summary line. */
-function inputRows(result: CliResult): number {
-  const input = /input: (.*?); peak memory/.exec(result.stdout)?.[1];
-  assert.ok(input, result.stdout + result.stderr);
-  return [...input.matchAll(/ (\d+) rows/g)].reduce((sum, match) => sum + Number(match[1]), 0);
-}
-
-interface SavedCheckpoint {
-  step: number;
-  inputs: Record<string, { rows: number }>;
-}
-
-/** The checkpoint's header line. */
-function savedCheckpoint(stateDir: string): SavedCheckpoint {
-  const bytes = readFileSync(join(stateDir, 'checkpoint'));
-  return JSON.parse(bytes.toString('utf8', 0, bytes.indexOf(0x0a))) as SavedCheckpoint;
-}
-
-/** Waits until the running command has saved a checkpoint beyond `step`. */
-async function checkpointBeyond(stateDir: string, step: number, cli: RunningCli): Promise<void> {
-  let exited: CliResult | undefined;
-  void cli.result.then((result) => { exited = result; });
-  for (;;) {
-    try {
-      if (savedCheckpoint(stateDir).step > step) return;
-    } catch {
-      // Not written yet.
-    }
-    if (exited) assert.fail(`the run ended before saving a checkpoint: ${exited.stderr}`);
-    await sleep(50);
-  }
 }
 
 let uninterrupted: unknown[] = [];
@@ -120,19 +74,8 @@ before(async () => {
 test('a run killed with SIGKILL at random moments, and run again each time, ends with the tables of an uninterrupted run', async () => {
   const run = await setup();
   const stateDir = join(run.dir, 'state');
-  const kills = 8 + Math.floor(Math.random() * 8);
-  let killed = 0;
-  while (killed < kills) {
-    const cli = startCli(run.args);
-    // The last kill waits for a checkpoint of this run, so the final run has something to resume from.
-    if (killed === kills - 1) await checkpointBeyond(stateDir, 0, cli);
-    const early = await Promise.race([cli.result, sleep(200 + Math.random() * 1_800).then(() => undefined)]);
-    assert.equal(early, undefined, `the input ran out before ${kills} kills (after ${killed}); make it longer`);
-    cli.child.kill('SIGKILL');
-    await cli.result;
-    killed += 1;
-  }
-  const covered = Object.values(savedCheckpoint(stateDir).inputs).reduce((sum, input) => sum + input.rows, 0);
+  await killAtRandomMoments(run.args, stateDir, 8 + Math.floor(Math.random() * 8));
+  const covered = coveredRows(stateDir);
   assert.ok(covered > 0);
   const last = await startCli(run.args).result;
   assert.equal(last.code, 0, last.stderr);
@@ -153,7 +96,7 @@ test('SIGTERM mid-run writes what is queued, saves the state and exits 0; the ne
   const readFirst = inputRows(stopped);
   assert.ok(readFirst < TOTAL_INPUT_ROWS, stopped.stdout);
   const saved = savedCheckpoint(stateDir);
-  assert.equal(Object.values(saved.inputs).reduce((sum, input) => sum + input.rows, 0), readFirst, 'the final checkpoint covers everything read');
+  assert.equal(coveredRows(stateDir), readFirst, 'the final checkpoint covers everything read');
   assert.equal(statSync(join(stateDir, 'steps.jsonl')).size, 0, 'no step is left to replay');
 
   const second = await startCli(run.args).result;

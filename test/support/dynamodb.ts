@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import {
   CreateTableCommand, DynamoDBClient, type AttributeValue, type ScalarAttributeType,
 } from '@aws-sdk/client-dynamodb';
-import { scanTable } from '../../src/pipeline/local-tables.js';
+import { scanTable } from '../../src/connectors/dynamodb/local-tables.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDBLocal, type DynamoDBLocal } from '../../src/local/dynamodb-local.js';
 
 export type Item = Record<string, AttributeValue>;

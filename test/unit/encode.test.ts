@@ -4,12 +4,12 @@ import { Buffer } from 'node:buffer';
 import {
   compileRowEncoder,
   keyAttributeType,
-  resolveType,
+  parseEncoderTypes,
   type RowEncoder,
   type RowEncoderOptions,
 } from '../../src/connectors/dynamodb/encode.js';
 import { DynaviewError, InvalidValueError, SqlTypeError } from '../../src/errors.js';
-import type { ColumnSpec, Row, TypeCatalog } from '../../src/schema.js';
+import type { ColumnSpec, IndexSpec, Row, TypeCatalog, ViewSpec } from '../../src/schema.js';
 import { parseSqlType } from '../../src/sql/parse-type.js';
 
 const CONNECTOR = 'v1.unnamed-0';
@@ -20,12 +20,17 @@ function columns(list: readonly ColumnShorthand[]): ColumnSpec[] {
   return list.map(([name, type, nullable = true]) => ({ name, type, nullable }));
 }
 
+/** An encoder for a view given as `openDynamoDBOutput` takes it: types as SQL text, parsed at that edge. */
+function compileFromText(options: { view: ViewSpec; index: IndexSpec; types: TypeCatalog; keyRoles?: RowEncoderOptions['keyRoles'] }): RowEncoder {
+  const parsed = parseEncoderTypes({ connector: CONNECTOR, ...options });
+  return compileRowEncoder({ connector: CONNECTOR, ...options, ...parsed });
+}
+
 function encoderFor(
   list: readonly ColumnShorthand[],
   options: { index?: string[]; types?: TypeCatalog; keyRoles?: RowEncoderOptions['keyRoles'] } = {},
 ): RowEncoder {
-  return compileRowEncoder({
-    connector: CONNECTOR,
+  return compileFromText({
     view: { name: 'v1', columns: columns([['id', 'INT', false], ...list]) },
     index: { name: 'v1_idx', columns: options.index ?? ['id'] },
     types: options.types ?? {},
@@ -54,8 +59,7 @@ function invalid(column: string, type: string, reason: string): string {
 }
 
 test("encodes the sample program's row and delete key exactly as Feldera does", () => {
-  const encoder = compileRowEncoder({
-    connector: CONNECTOR,
+  const encoder = compileFromText({
     view: { name: 'v1', columns: columns([['id', 'INT', false], ['sort', 'VARCHAR', false], ['s', 'VARCHAR']]) },
     index: { name: 'v1_idx', columns: ['id', 'sort'] },
     types: {},
@@ -494,22 +498,13 @@ test('unparseable or unknown column types are rejected with SqlTypeError naming 
   check('toString', {}, 'view v1, column "c": unknown SQL type tostring: no built-in or user-defined type has this name');
 });
 
-test('resolveType replaces user type names by their ROW definition', () => {
-  const types: TypeCatalog = { pt: columns([['x', 'INT', false], ['y', 'INT']]) };
-  assert.deepEqual(resolveType('PT ARRAY', types), {
-    kind: 'array',
-    element: {
-      kind: 'row',
-      fields: [
-        { name: 'x', type: { kind: 'integer', name: 'INT', unsigned: false }, nullable: false },
-        { name: 'y', type: { kind: 'integer', name: 'INT', unsigned: false }, nullable: true },
-      ],
-    },
-    elementNullable: true,
+test('a user type whose field type does not parse is rejected with SqlTypeError naming the type and field', () => {
+  assert.throws(() => encoderFor([['c', 'pt']], { types: { pt: columns([['x', 'MAP<INT']]) } }), (error: unknown) => {
+    assert.ok(error instanceof SqlTypeError);
+    assert.equal(error.message, 'view v1: user type pt, field "x": invalid SQL type "MAP<INT": expected "," at character 8');
+    assert.deepEqual(error.context, { connector: CONNECTOR, view: 'v1', index: 'v1_idx' });
+    return true;
   });
-  assert.deepEqual(resolveType('DOUBLE', {}), { kind: 'double' });
-  assert.throws(() => resolveType('"Pt"', types), { message: 'unknown SQL type "Pt": no built-in or user-defined type has this name' });
-  assert.throws(() => resolveType('node', { node: columns([['next', 'node']]) }), SqlTypeError);
 });
 
 test('keyAttributeType maps numeric types to N, text-like types to S and binary to B', () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { DynaviewError } from '../../src/errors.js';
 import { compileExpression, compilePredicate, type ColumnBinding, type CompiledExpression, type ExpressionScope } from '../../src/engine/expressions.js';
-import type { Tuple, Value } from '../../src/engine/value.js';
+import type { Fields, Tuple, Value } from '../../src/engine/value.js';
 import type { Expression } from '../../src/sql/ast.js';
 import { formatSqlType, parseSqlType } from '../../src/sql/parse-type.js';
 import { parseProgram } from '../../src/sql/parser.js';
@@ -40,15 +40,14 @@ export const SCOPE: ExpressionScope = {
   columns: COLUMNS.map(([name, type, nullable]): ColumnBinding => ({ name, type: parseSqlType(type), nullable })),
   relationNames: ['t', 'tt'],
   file: 'prog.sql',
-  types: {
-    address: [
-      { name: 'street', type: 'VARCHAR', nullable: true },
-      { name: 'num', type: 'INT', nullable: false },
-    ],
-  },
+  types: new Map([['address', [
+    { name: 'street', type: parseSqlType('VARCHAR'), nullable: true },
+    { name: 'num', type: parseSqlType('INT'), nullable: false },
+  ]]]),
 };
 
-export const ROW: Tuple = {
+/** The sample row by column name; `ROW` is the same row as the engine holds it, by position. */
+export const ROW_VALUES: Tuple = {
   i: 7,
   n: null,
   ti: 100,
@@ -72,11 +71,20 @@ export const ROW: Tuple = {
   nb: null,
 };
 
+export const ROW: Fields = fieldsOf(ROW_VALUES);
+
+/** A row given by column name as the engine holds it: values in the order of the scope's columns. */
+export function fieldsOf(values: Tuple): Fields {
+  return SCOPE.columns.map((c) => values[c.name] ?? null);
+}
+
 export function parseExpression(sql: string): Expression {
   const program = parseProgram(`CREATE VIEW v AS SELECT\n${sql} AS x FROM t;`, 'prog.sql');
   const statement = program.statements[0];
   assert.ok(statement !== undefined && statement.kind === 'CreateView');
-  const item = statement.query.items[0];
+  const body = statement.query.body;
+  assert.ok(body.kind === 'Select');
+  const item = body.items[0];
   assert.ok(item !== undefined && item.kind === 'SelectExpression');
   return item.expression;
 }
@@ -89,7 +97,7 @@ export function compileCondition(sql: string): CompiledExpression {
   return compilePredicate(parseExpression(sql), SCOPE);
 }
 
-export function evaluate(sql: string, row: Tuple = ROW): Value {
+export function evaluate(sql: string, row: Fields = ROW): Value {
   return compile(sql).evaluate(row);
 }
 

@@ -10,8 +10,10 @@ import {
   compile,
   compileCondition,
   evaluate,
+  fieldsOf,
   parseExpression,
   ROW,
+  ROW_VALUES,
   SCOPE,
   typeOf,
 } from './expression-helpers.js';
@@ -68,7 +70,7 @@ test('unknown and ambiguous names are compile errors at the name', () => {
   assertCompileError('q.i', 'SQL_INVALID', 'prog.sql:2:1: unknown table or column q');
   assertCompileError('i.x', 'SQL_INVALID', 'prog.sql:2:3: cannot access field x of INT');
   const scope: ExpressionScope = { ...SCOPE, columns: [...SCOPE.columns, { name: 'i', type: parseSqlType('BIGINT'), nullable: false }] };
-  assert.throws(() => compileExpression(parseExpression('1 + i'), scope), { code: 'SQL_INVALID', message: 'prog.sql:2:5: column i is ambiguous' });
+  assert.throws(() => compileExpression(parseExpression('1 + i'), scope), { code: 'SQL_INVALID', message: 'prog.sql:2:5: column i is ambiguous (qualify it with its table name or alias)' });
 });
 
 test('integer arithmetic keeps the wider operand type, truncates division and follows the dividend sign in %', () => {
@@ -408,7 +410,7 @@ test('struct fields are read with a dot, through the column or the relation name
     ['(addr).num + 1', 11],
   ]);
   assert.equal(typeOf('addr.num'), 'INT', 'the struct itself can be NULL');
-  assert.equal(compile('addr.num').evaluate({ ...ROW, addr: null }), null);
+  assert.equal(compile('addr.num').evaluate(fieldsOf({ ...ROW_VALUES, addr: null })), null);
   assertCompileError('addr.zip', 'SQL_INVALID', 'prog.sql:2:6: address has no field zip');
   assertCompileError('t.addr.zip', 'SQL_INVALID', 'prog.sql:2:8: address has no field zip');
 });
@@ -439,13 +441,15 @@ test('result types print as text that parses back to the same type', () => {
   }
 });
 
-test('function errors: unknown functions and aggregates are not supported, wrong arguments are invalid', () => {
+test('function errors: unknown functions are not supported, aggregates outside an aggregation and wrong arguments are invalid', () => {
   assertCompileError('FOO(1)', 'SQL_NOT_SUPPORTED', 'prog.sql:2:1: function FOO is not supported yet');
   assertCompileError('1 + nosuch(zz)', 'SQL_NOT_SUPPORTED', 'prog.sql:2:5: function NOSUCH is not supported yet');
   const call = parseExpression('FOO(i)');
   assert.ok(call.kind === 'FunctionCall');
   const count = { ...call, name: { ...call.name, name: 'count' } };
-  assert.throws(() => compileExpression(count, SCOPE), { code: 'SQL_NOT_SUPPORTED', message: 'prog.sql:2:1: aggregate functions are not supported yet' });
+  assert.throws(() => compileExpression(count, SCOPE), { code: 'SQL_INVALID', message: 'prog.sql:2:1: COUNT is an aggregate function: write its name unquoted' });
+  const listagg = { ...call, name: { ...call.name, name: 'listagg' } };
+  assert.throws(() => compileExpression(listagg, SCOPE), { code: 'SQL_NOT_SUPPORTED', message: 'prog.sql:2:1: aggregate function LISTAGG is not supported yet' });
   assertCompileError("UPPER(s) || LOWER(5)", 'SQL_INVALID', 'prog.sql:2:19: cannot apply LOWER to INT');
   assertCompileError('UPPER(s, s)', 'SQL_INVALID', 'prog.sql:2:1: wrong number of arguments to UPPER: expected 1, got 2');
 });
@@ -483,6 +487,6 @@ test('nullability: NULL-able when an input can be NULL or the operation can prod
 
 test('a compiled expression can be evaluated on many rows', () => {
   const compiled = compile('CASE WHEN i % 2 = 0 THEN i / 2 ELSE 3 * i + 1 END');
-  const results = [1, 2, 3, 4, 5, 6].map((i) => compiled.evaluate({ ...ROW, i }));
+  const results = [1, 2, 3, 4, 5, 6].map((i) => compiled.evaluate(fieldsOf({ ...ROW_VALUES, i })));
   assert.deepEqual(results, [4, 1, 10, 2, 16, 3]);
 });

@@ -2,19 +2,20 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
 import { pino } from 'pino';
-import { StepWriteError, type DynamoDBOutput, type StepResult } from '../../src/connectors/dynamodb/output.js';
+import type { OutputBatchResult, OutputConnector } from '../../src/connectors/outputs/output.js';
 import type { ZSet } from '../../src/engine/zset.js';
 import type { OutputEndpoint } from '../../src/pipeline/endpoints.js';
 import { OutputRunner } from '../../src/pipeline/output-runner.js';
 
 /** A connector whose writes complete when the test says so. */
 class ControlledOutput {
-  readonly writes: Array<{ delta: ZSet; done: () => void; fail: (error: unknown) => void }> = [];
+  readonly writes: Array<{ delta: ZSet; step: number; done: (failed?: number) => void }> = [];
 
-  writeStep(delta: ZSet): Promise<StepResult> {
-    return new Promise((resolve, reject) => {
-      const result = { step: this.writes.length + 1, failed: 0 } as StepResult;
-      this.writes.push({ delta, done: () => resolve(result), fail: reject });
+  constructor(readonly pipelined: boolean) {}
+
+  writeStep(delta: ZSet, step: number): Promise<OutputBatchResult> {
+    return new Promise((resolve) => {
+      this.writes.push({ delta, step, done: (failed = 0) => resolve({ written: delta.length - failed, failed }) });
     });
   }
 }
@@ -24,16 +25,17 @@ interface Settings {
   buffer?: { maxTimeMillis: number | null };
 }
 
-function runner({ pipelined = false, buffer }: Settings): { runner: OutputRunner; output: ControlledOutput; progress: () => number } {
+function runner({ pipelined = false, buffer, writtenThrough = 0 }: Settings & { writtenThrough?: number }): {
+  runner: OutputRunner; output: ControlledOutput; progress: () => number;
+} {
   const endpoint = {
     name: 'v.out',
     view: { name: 'v', columns: [{ name: 'id' }, { name: 'n' }] },
-    config: { pipelined_steps: pipelined },
     buffer: { enabled: buffer !== undefined, maxTimeMillis: buffer?.maxTimeMillis ?? null, maxRecords: 1_000_000 },
     maxQueuedRecords: 1_000_000,
   } as unknown as OutputEndpoint;
-  const output = new ControlledOutput();
-  const created = new OutputRunner(endpoint, output as unknown as DynamoDBOutput, pino({ level: 'silent' }));
+  const output = new ControlledOutput(pipelined);
+  const created = new OutputRunner(endpoint, output as unknown as OutputConnector, pino({ level: 'silent' }), writtenThrough);
   let calls = 0;
   created.onProgress(() => { calls += 1; });
   return { runner: created, output, progress: () => calls };
@@ -106,10 +108,39 @@ describe('which steps an output has written', () => {
     out.enqueue(insert(1), 1);
     out.enqueue(insert(2), 2);
     await tick();
-    output.writes[0]!.fail(new StepWriteError({ step: 1, failed: 1 } as StepResult, []));
+    output.writes[0]!.done(1);
     output.writes[1]!.done();
     await out.finish();
     assert.equal(out.unwrittenFrom, 1);
     assert.equal(out.failedItems, 1);
+  });
+
+  test('each batch carries the last step it holds: a step of its own, or the last step merged into a buffer', async () => {
+    const plain = runner({});
+    plain.runner.enqueue(insert(1), 3);
+    await tick();
+    plain.output.writes[0]!.done();
+    await plain.runner.finish();
+    assert.deepEqual(plain.output.writes.map((w) => w.step), [3]);
+
+    const buffered = runner({ buffer: { maxTimeMillis: null } });
+    buffered.runner.enqueue(insert(1), 4);
+    buffered.runner.enqueue(insert(2), 5);
+    buffered.runner.enqueue(insert(3), 6);
+    const finished = buffered.runner.finish();
+    await tick();
+    buffered.output.writes[0]!.done();
+    await finished;
+    assert.deepEqual(buffered.output.writes.map((w) => w.step), [6]);
+  });
+
+  test('steps the output already holds (a checkpoint says so) are dropped, later ones written', async () => {
+    const { runner: out, output } = runner({ writtenThrough: 2 });
+    for (let step = 1; step <= 3; step += 1) out.enqueue(insert(step), step, true);
+    await tick();
+    output.writes[0]?.done();
+    await out.finish();
+    assert.deepEqual(output.writes.map((w) => [w.step, w.delta]), [[3, insert(3)]]);
+    assert.equal(out.unwrittenFrom, Infinity);
   });
 });

@@ -22,8 +22,9 @@ CREATE INDEX v1_idx ON v1(id, sort);`, 'seed.sql');
   assert.deepEqual(program.endpoints.inputs.map((i) => i.name), ['t0.unnamed-0']);
   const [output] = program.endpoints.outputs;
   assert.equal(output?.name, 'v1.unnamed-0');
-  assert.deepEqual(output?.index.columns, ['id', 'sort']);
-  assert.equal(output?.config.batch_size, 25);
+  assert.deepEqual(output?.index?.columns, ['id', 'sort']);
+  assert.equal(output?.connector.target, 'DynamoDB table feldera_out');
+  assert.equal(output?.connector.settings['batch_size'], 25);
   assert.deepEqual(output?.buffer, { enabled: false, maxTimeMillis: null, maxRecords: 10_000_000 });
   assert.equal(output?.maxQueuedRecords, 1_000_000);
 });
@@ -55,7 +56,7 @@ test('the connector index must be an index of the view, with key-able columns', 
 
 test('unknown transports and connector properties are named, with a suggestion', () => {
   assert.match(problems(view('[{"index": "v_idx", "transport": {"name": "kafka_output"}}]'))[0] ?? '',
-    /unknown output transport "kafka_output"; the supported output transport is "dynamodb_output"/);
+    /unknown output transport "kafka_output"; the supported output transports are "dynamodb_output", "file_output"$/);
   assert.match(problems(view('[{"indx": "v_idx", "transport": {"name": "dynamodb_output"}}]'))[0] ?? '', /unknown connector property "indx"/);
   const input = `CREATE TABLE t (id INT) WITH ('connectors' = '[{"transport": {"name": "datagenn"}}]');`;
   assert.match(problems(input)[0] ?? '', /p\.sql:1:\d+: .*did you mean datagen\?/);

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DYNAMODB_OUTPUT_OPTIONS } from '../../src/connectors/dynamodb/config.js';
 import { COUNTERS, GAUGES, HISTOGRAMS } from '../../src/connectors/dynamodb/metrics.js';
+import { FILE_OUTPUT_OPTION_NAMES } from '../../src/connectors/outputs/file-output.js';
+import { FILE_OUTPUT_COUNTERS } from '../../src/connectors/outputs/file-output-metrics.js';
+import { JSON_OUTPUT_OPTION_NAMES } from '../../src/connectors/outputs/json-format.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
@@ -38,6 +41,14 @@ test('the README lists every metric with its type, and no metric that does not e
     ...Object.fromEntries(Object.values(COUNTERS).map((m) => [m.name, 'counter'])),
     ...Object.fromEntries(Object.values(GAUGES).map((m) => [m.name, 'gauge'])),
     ...Object.fromEntries(Object.values(HISTOGRAMS).map((m) => [m.name, 'histogram'])),
+    ...Object.fromEntries(Object.values(FILE_OUTPUT_COUNTERS).map((m) => [m.name, 'counter'])),
   };
   assert.deepEqual(documented, actual);
+});
+
+test('the README documents every file_output option, in the transport config and in the format config, and no other', () => {
+  const rows = tableUnder('File output');
+  const documented = rows.map(([name, where]) => `${where!.replaceAll('`', '')}.${name!.replaceAll('`', '')}`);
+  const actual = [...FILE_OUTPUT_OPTION_NAMES.map((n) => `transport.config.${n}`), ...JSON_OUTPUT_OPTION_NAMES.map((n) => `format.config.${n}`)];
+  assert.deepEqual(documented.sort(), actual.sort());
 });

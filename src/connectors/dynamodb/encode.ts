@@ -11,20 +11,28 @@
 import { Buffer } from 'node:buffer';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynaviewError, InvalidValueError, SqlTypeError, type ErrorContext } from '../../errors.js';
-import type { ColumnSpec, IndexSpec, Row, TypeCatalog, ViewSpec } from '../../schema.js';
+import type { IndexSpec, Row, TypeCatalog, ViewSpec } from '../../schema.js';
+import { integerLimits } from '../../sql/integer-limits.js';
 import { formatReal, formatDouble, integerDigitCount, leadingDigitExponent, normalizeDecimal, roundDecimal, significantDigitCount } from '../../sql/numbers.js';
-import { formatIdentifier, formatSqlType, parseSqlType } from '../../sql/parse-type.js';
+import { formatSqlType, parseSqlType } from '../../sql/parse-type.js';
+import { parseTypeCatalog, userTypeFields, type UserTypes } from '../../sql/resolve-type.js';
 import type { SqlField, SqlType } from '../../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../../sql/temporal.js';
 
 export type Item = Record<string, AttributeValue>;
 export type KeyAttributeType = 'S' | 'N' | 'B';
 
+/** A view with its column types parsed; they may name user types, which the encoder looks up in `types`. */
+export interface EncoderView {
+  readonly name: string;
+  readonly columns: readonly SqlField[];
+}
+
 export interface RowEncoderOptions {
   connector: string; // for error context
-  view: ViewSpec;
+  view: EncoderView;
   index: IndexSpec;
-  types: TypeCatalog;
+  types: UserTypes;
   /** Which index column is the table's partition key (HASH) and which its sort key (RANGE), once known. */
   keyRoles?: Readonly<Record<string, 'HASH' | 'RANGE'>>;
 }
@@ -96,14 +104,8 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
   const baseContext: ErrorContext = { connector, view: view.name, index: index.name };
   const indexColumns = checkIndexColumns(view, index, baseContext);
 
-  const columnTypes = new Map<string, SqlType>();
-  for (const column of view.columns) {
-    columnTypes.set(column.name, withColumnContext(column, view, baseContext, () => parseSqlType(column.type)));
-  }
-  const typeOf = (name: string): SqlType => columnTypes.get(name) ?? unreachable(name);
-
   const keyColumns = indexColumns.map((column) => {
-    const type = typeOf(column.name);
+    const type = column.type;
     const attributeType = keyAttributeType(type);
     if (attributeType === undefined) {
       throw new DynaviewError(
@@ -122,7 +124,7 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
   }
   const scope: CompileScope = { types, userTypesInProgress: [], holdsBinary: keyColumns.some((column) => column.attributeType === 'B') };
   const columns: CompiledColumn[] = view.columns.map((column) => {
-    const type = typeOf(column.name);
+    const type = column.type;
     const encode =
       keyEncoders.get(column.name) ??
       withColumnContext(column, view, baseContext, () =>
@@ -203,41 +205,29 @@ export function keyAttributeType(type: SqlType): KeyAttributeType | undefined {
   }
 }
 
-/** Parses a column's type text and resolves user type names against the catalog (case rules as identifiers; cycles and unknown names are errors). */
-export function resolveType(typeText: string, types: TypeCatalog): SqlType {
-  return resolveUserTypes(parseSqlType(typeText), types, []);
-}
-
-function resolveUserTypes(type: SqlType, types: TypeCatalog, inProgress: readonly string[]): SqlType {
-  switch (type.kind) {
-    case 'array':
-      return { ...type, element: resolveUserTypes(type.element, types, inProgress) };
-    case 'map':
-      return { ...type, key: resolveUserTypes(type.key, types, inProgress), value: resolveUserTypes(type.value, types, inProgress) };
-    case 'row':
-      return { kind: 'row', fields: type.fields.map((f) => ({ ...f, type: resolveUserTypes(f.type, types, inProgress) })) };
-    case 'user': {
-      const fields = userTypeFields(type.name, types, inProgress);
-      const nested = [...inProgress, type.name];
-      return { kind: 'row', fields: fields.map((f) => ({ ...f, type: resolveUserTypes(f.type, types, nested) })) };
-    }
-    default:
-      return type;
+/**
+ * The library's edge: a view and user types given as SQL type text (`openDynamoDBOutput`'s
+ * options), parsed once. Throws SqlTypeError naming view and column (or user type and field).
+ */
+export function parseEncoderTypes(options: { connector: string; view: ViewSpec; index: IndexSpec; types: TypeCatalog }): { view: EncoderView; types: UserTypes } {
+  const { connector, view, index } = options;
+  const context: ErrorContext = { connector, view: view.name, index: index.name };
+  const columns = view.columns.map((column) => ({
+    name: column.name,
+    type: withColumnContext(column, view, context, () => parseSqlType(column.type)),
+    nullable: column.nullable,
+  }));
+  let types: UserTypes;
+  try {
+    types = parseTypeCatalog(options.types);
+  } catch (error) {
+    if (!(error instanceof SqlTypeError)) throw error;
+    throw new SqlTypeError(`view ${view.name}: ${error.message}`, context);
   }
+  return { view: { name: view.name, columns }, types };
 }
 
-/** The fields of a user struct type, their types parsed but not yet resolved. */
-function userTypeFields(name: string, types: TypeCatalog, inProgress: readonly string[]): SqlField[] {
-  if (inProgress.includes(name)) {
-    const cycle = [...inProgress.slice(inProgress.indexOf(name)), name].map(formatIdentifier).join(' -> ');
-    throw new SqlTypeError(`user type ${formatIdentifier(name)} contains itself (${cycle}); recursive types are not supported`);
-  }
-  const declared = Object.hasOwn(types, name) ? types[name] : undefined;
-  if (declared === undefined) throw new SqlTypeError(`unknown SQL type ${formatIdentifier(name)}: no built-in or user-defined type has this name`);
-  return declared.map((field) => ({ name: field.name, type: parseSqlType(field.type), nullable: field.nullable }));
-}
-
-function checkIndexColumns(view: ViewSpec, index: IndexSpec, context: ErrorContext): ColumnSpec[] {
+function checkIndexColumns(view: EncoderView, index: IndexSpec, context: ErrorContext): SqlField[] {
   const fail = (message: string, column?: string): never => {
     throw new DynaviewError('DYNAMODB_INDEX_INVALID', `index ${index.name} of view ${view.name}: ${message}`, {
       context: column === undefined ? context : { ...context, column },
@@ -252,7 +242,7 @@ function checkIndexColumns(view: ViewSpec, index: IndexSpec, context: ErrorConte
   });
 }
 
-function withColumnContext<T>(column: ColumnSpec, view: ViewSpec, context: ErrorContext, compile: () => T): T {
+function withColumnContext<T>(column: { name: string }, view: { name: string }, context: ErrorContext, compile: () => T): T {
   try {
     return compile();
   } catch (error) {
@@ -281,7 +271,7 @@ function unreachable(what: string): never {
 // Values
 
 interface CompileScope {
-  readonly types: TypeCatalog;
+  readonly types: UserTypes;
   /** User types being compiled, outermost first, to reject recursive definitions. */
   readonly userTypesInProgress: string[];
   /** Set once an encoder that can produce binary (B) attribute values is compiled. */
@@ -397,7 +387,14 @@ function compileMap(key: SqlType, valueType: SqlType, valueNullable: boolean, la
   };
 }
 
-/** Attribute names for MAP keys: Feldera writes strings, integers, booleans, dates, times and UUIDs as text and rejects the rest. */
+/**
+ * Attribute names for MAP keys: Feldera writes strings, integers, booleans, dates, times and UUIDs
+ * as text and rejects the rest. Not the engine's `mapKeyText` (engine/value.ts), on purpose: that
+ * one writes keys already held in canonical form, and also DECIMAL, REAL and DOUBLE keys, which
+ * Feldera's DynamoDB connector refuses; this one serves library callers' `Map`s, whose keys may be
+ * any JS value and are checked and made canonical first. The engine's maps arrive as plain objects,
+ * whose keys are its key text and are used verbatim.
+ */
 function compileMapKeyText(key: SqlType, mapLabel: string): ToText | undefined {
   const keyLabel = formatSqlType(key);
   let text: ToText;
@@ -617,12 +614,8 @@ function compileNumberText(type: NumericType, label: string): ToText {
 }
 
 function compileIntegerText(type: Extract<SqlType, { kind: 'integer' }>, label: string): ToText {
-  const bits = { TINYINT: 8n, SMALLINT: 16n, INT: 32n, BIGINT: 64n }[type.name];
-  const min = type.unsigned ? 0n : -(2n ** (bits - 1n));
-  const max = type.unsigned ? 2n ** bits - 1n : 2n ** (bits - 1n) - 1n;
-  // Exact for every bound that matters to a safe integer; BIGINT's max rounds up, above any safe integer.
-  const minNumber = Number(min);
-  const maxNumber = Number(max);
+  // minNumber and maxNumber are exact for every bound that matters to a safe integer; BIGINT's max rounds up, above any safe integer.
+  const { min, max, minNumber, maxNumber } = integerLimits(type);
   const outOfRange = (text: string): ValueProblem => new ValueProblem(`${text} is out of range for ${label} (${min}..${max})`, label);
   const checked = (n: bigint): string => {
     if (n < min || n > max) throw outOfRange(preview(n.toString()));

@@ -7,11 +7,12 @@ import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DynaviewError, type SerializedError } from '../../errors.js';
 import type { IndexSpec, TypeCatalog, Update, ViewSpec } from '../../schema.js';
+import type { UserTypes } from '../../sql/resolve-type.js';
 import type { DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
 import { DeadLetterFile } from './dead-letters.js';
-import { compileRowEncoder, type RowEncoder } from './encode.js';
+import { compileRowEncoder, parseEncoderTypes, type EncoderView, type RowEncoder } from './encode.js';
 import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
@@ -88,12 +89,36 @@ export interface CheckedOutput {
 }
 
 /**
+ * The options inside dynaview: the view's column types, and the user types they name, parsed
+ * (`openDynamoDBOutput` takes them as SQL text and parses them once, with `parseEncoderTypes`).
+ */
+export interface TypedOutputOptions extends Omit<DynamoDBOutputOptions, 'view' | 'types'> {
+  view: EncoderView;
+  types: UserTypes;
+}
+
+type CheckOptions<O extends DynamoDBOutputOptions | TypedOutputOptions> = Pick<O, 'name' | 'config' | 'view' | 'index' | 'types'>;
+
+/**
  * Everything `openDynamoDBOutput` checks before the first write, without starting anything:
  * the configuration, the index, and the table's key schema (one DescribeTable call).
  */
-export async function checkDynamoDBOutput(options: Pick<DynamoDBOutputOptions, 'name' | 'config' | 'view' | 'index' | 'types'>): Promise<CheckedOutput> {
+export function checkDynamoDBOutput(options: CheckOptions<DynamoDBOutputOptions>): Promise<CheckedOutput> {
+  return checkTypedDynamoDBOutput(withParsedTypes(options));
+}
+
+export async function openDynamoDBOutput(options: DynamoDBOutputOptions): Promise<DynamoDBOutput> {
+  return openTypedDynamoDBOutput(withParsedTypes(options));
+}
+
+function withParsedTypes<O extends CheckOptions<DynamoDBOutputOptions>>(options: O): Omit<O, 'view' | 'types'> & { view: EncoderView; types: UserTypes } {
+  return { ...options, ...parseEncoderTypes({ connector: options.name, view: options.view, index: options.index, types: options.types ?? {} }) };
+}
+
+/** `checkDynamoDBOutput` for a view whose types are parsed already. */
+export async function checkTypedDynamoDBOutput(options: CheckOptions<TypedOutputOptions>): Promise<CheckedOutput> {
   const config = parseDynamoDBOutputConfig(options.config, options.name);
-  const encoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types: options.types ?? {} });
+  const encoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types: options.types });
   const client = createDynamoDBClient(config);
   try {
     const keyRoles = await checkTableKeySchema(client, {
@@ -106,9 +131,10 @@ export async function checkDynamoDBOutput(options: Pick<DynamoDBOutputOptions, '
   }
 }
 
-export async function openDynamoDBOutput(options: DynamoDBOutputOptions): Promise<DynamoDBOutput> {
-  const { config, keyRoles } = await checkDynamoDBOutput(options);
-  const types = options.types ?? {};
+/** `openDynamoDBOutput` for a view whose types are parsed already. */
+export async function openTypedDynamoDBOutput(options: TypedOutputOptions): Promise<DynamoDBOutput> {
+  const { config, keyRoles } = await checkTypedDynamoDBOutput(options);
+  const types = options.types;
   if (options.interceptWrites && config.threads > 1) {
     throw new DynaviewError('CONFIG_INVALID',
       `connector ${options.name}: interceptWrites needs threads: 1 (got ${config.threads})`, { context: { connector: options.name } });

@@ -3,12 +3,13 @@
  * calling thread (threads = 1) and inside worker threads.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { IndexSpec, TypeCatalog, ViewSpec } from '../../schema.js';
+import type { IndexSpec } from '../../schema.js';
+import type { UserTypes } from '../../sql/resolve-type.js';
 import { BatchChunkWriter } from './batch-writer.js';
 import type { ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import type { DynamoDBOutputConfig } from './config.js';
-import { compileRowEncoder, type RowEncoder } from './encode.js';
+import { compileRowEncoder, type EncoderView, type RowEncoder } from './encode.js';
 import { MAX_BATCH_WRITE_BYTES, MAX_TRANSACTION_BYTES } from './item-size.js';
 import type { KeyRoles } from './key-schema.js';
 import type { MetricsSink } from './metrics.js';
@@ -20,9 +21,10 @@ import { wireApiOf } from './wire-api.js';
 export interface PartitionSetup {
   connector: string;
   config: DynamoDBOutputConfig;
-  view: ViewSpec;
+  /** Column and user types as parsed data, which worker threads receive as a structured clone. */
+  view: EncoderView;
   index: IndexSpec;
-  types: TypeCatalog;
+  types: UserTypes;
   keyRoles: KeyRoles;
 }
 

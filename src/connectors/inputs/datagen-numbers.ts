@@ -3,8 +3,8 @@
  * Feldera's formulas: `increment` is `idx * scale` wrapped at the type's maximum or into the range,
  * `uniform` draws from the range (or the type) and multiplies by the scale, `zipf` draws ranks.
  */
-import { integerBounds } from '../../engine/coerce.js';
 import type { Value } from '../../engine/value.js';
+import { integerLimits } from '../../sql/integer-limits.js';
 import { normalizeDecimal, roundDecimal } from '../../sql/numbers.js';
 import { formatSqlType } from '../../sql/parse-type.js';
 import type { SqlType } from '../../sql/sql-type.js';
@@ -22,13 +22,13 @@ export interface IntegerDomain {
   readonly asBigInt: boolean;
 }
 
-const I64_MAX = 2n ** 63n - 1n;
+const I64_MAX = integerLimits({ name: 'BIGINT', unsigned: false }).max;
 const F32_MAX = 3.4028234663852886e38;
 
 export function integerDomain(type: Extract<SqlType, { kind: 'integer' }>): IntegerDomain {
-  const { min, max } = integerBounds(type.name, type.unsigned);
+  const { min, max, isBigint } = integerLimits(type);
   // Feldera computes in i64, so BIGINT UNSIGNED wraps at i64::MAX.
-  return { min, max, wrap: max > I64_MAX ? I64_MAX : max, asBigInt: type.name === 'BIGINT' };
+  return { min, max, wrap: max > I64_MAX ? I64_MAX : max, asBigInt: isBigint };
 }
 
 export function integerGenerator(context: FieldContext, strategy: NumericStrategy, domain: IntegerDomain): ValueGenerator {

@@ -1,27 +1,27 @@
 /**
- * For `--local`: DynamoDB tables that match the program's output connectors, created when missing,
- * and read back at the end for display.
+ * For `--local`: DynamoDB tables that match the program's `dynamodb_output` connectors, created
+ * when missing, and read back at the end for display.
  */
 import {
   CreateTableCommand, DescribeTableCommand, ScanCommand, type AttributeValue, type DynamoDBClient, type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { keyAttributeType } from '../connectors/dynamodb/encode.js';
-import type { OutputEndpoint } from './endpoints.js';
+import type { DynamoDBOutputDefinition } from './connector.js';
+import { keyAttributeType } from './encode.js';
 
 /** Creates the connector's table unless it exists: first index column as partition key, second as sort key. */
-export async function ensureTable(client: DynamoDBClient, endpoint: OutputEndpoint): Promise<boolean> {
+export async function ensureTable(client: DynamoDBClient, output: DynamoDBOutputDefinition): Promise<boolean> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: endpoint.config.table }));
+    await client.send(new DescribeTableCommand({ TableName: output.config.table }));
     return false;
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
   }
-  const keys = endpoint.index.columns.map((name) => {
-    const column = endpoint.view.columns.find((c) => c.name === name)!;
+  const keys = output.index.columns.map((name) => {
+    const column = output.view.columns.find((c) => c.name === name)!;
     return { name, type: keyAttributeType(column.type) ?? 'S' };
   });
   await client.send(new CreateTableCommand({
-    TableName: endpoint.config.table,
+    TableName: output.config.table,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
     KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),

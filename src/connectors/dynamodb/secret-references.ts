@@ -5,9 +5,9 @@
  * never repeated in messages, logs or settings; a reference anywhere else in the configuration is
  * reported rather than taken literally.
  */
-import type { ConfigProblem } from '../errors.js';
-import { SECRET_FIELDS } from '../connectors/dynamodb/config.js';
-import { isPlainObject } from '../util/config-problems.js';
+import type { ConfigProblem } from '../../errors.js';
+import { isPlainObject } from '../../util/config-problems.js';
+import { SECRET_FIELDS } from './config.js';
 
 const REFERENCE = /^\$\{env:(.*)\}$/s;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
