@@ -45,7 +45,7 @@ function stepCounts(tool, stepChanges, baseRows) {
     return QUICK ? { warmup: 5, timed: 40 } : { warmup: 20, timed: 200 };
   }
   if (baseRows >= 1_000_000) return { warmup: 1, timed: 5 };
-  return QUICK ? { warmup: 1, timed: 8 } : { warmup: 2, timed: 20 };
+  return QUICK ? { warmup: 1, timed: 6 } : { warmup: 2, timed: 20 };
 }
 
 // ---- the workloads: deterministic rows, one version counter per row ----

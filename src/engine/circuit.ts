@@ -84,7 +84,15 @@ export class Circuit {
     for (const [name, changes] of inputs) {
       const relation = this.relations.get(name);
       if (relation === undefined || !relation.table) continue;
-      tableInputs.set(relation.node, changes.map(({ row, weight }) => ({ row: relation.columns.map((c) => (row[c] ?? null) as Value), weight })));
+      const { columns } = relation;
+      const batch: Batch = new Array(changes.length);
+      for (let i = 0; i < changes.length; i += 1) {
+        const { row, weight } = changes[i]!;
+        const fields = new Array<Value>(columns.length);
+        for (let c = 0; c < columns.length; c += 1) fields[c] = (row[columns[c]!] ?? null) as Value;
+        batch[i] = { row: fields, weight };
+      }
+      tableInputs.set(relation.node, batch);
     }
     const outputs: Batch[] = [];
     for (const node of this.nodes) {
@@ -105,9 +113,10 @@ export class Circuit {
       const batch = outputs[relation.node]!;
       if (batch.length === 0) continue;
       const delta: ZSet = [];
+      const { columns } = relation;
       for (const { row, weight } of relation.table ? batch : consolidateBatch(batch)) {
         const record: Record<string, Value> = {};
-        relation.columns.forEach((column, i) => { record[column] = row[i] ?? null; });
+        for (let c = 0; c < columns.length; c += 1) record[columns[c]!] = row[c] ?? null;
         delta.push({ row: record, weight });
       }
       if (delta.length > 0) deltas.set(name, delta);

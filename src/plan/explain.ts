@@ -51,8 +51,10 @@ function over(columns: readonly PlanColumn[]): (e: Expression) => string {
 
 function describeNode(node: PlanNode): string {
   switch (node.kind) {
-    case 'Scan':
-      return `Scan ${node.relation}`;
+    case 'Scan': {
+      const alias = node.columns[0]?.relation;
+      return `Scan ${node.relation}${alias && alias !== node.relation ? ` AS ${alias}` : ''}`;
+    }
     case 'Values':
       return `Values (${node.rows.length} row${node.rows.length === 1 ? '' : 's'})`;
     case 'Filter':

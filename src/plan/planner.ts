@@ -9,8 +9,9 @@ import type {
   Expression, FromItem, Identifier, Join, Query, QueryBody, Select, SelectItem, SetOperation, Span, Values,
 } from '../sql/ast.js';
 import { formatSqlType } from '../sql/parse-type.js';
+import { AGGREGATE_FUNCTIONS } from '../sql/parser.js';
 import type { SqlType } from '../sql/sql-type.js';
-import { commonTypeOf, describeType } from '../engine/type-rules.js';
+import { commonTypeOf, describeType, sameType } from '../engine/type-rules.js';
 import { isNullType } from '../engine/compiled.js';
 import type { Value } from '../engine/value.js';
 import { aggregateSpec } from './aggregates.js';
@@ -68,13 +69,29 @@ class Planner {
     if (query.limit === null && query.offset === null) return body; // ORDER BY alone is ignored, as in Feldera.
     const limit = query.limit === null ? Number.MAX_SAFE_INTEGER : this.count(query.limit, 'LIMIT');
     const offset = query.offset === null ? 0 : this.count(query.offset, 'OFFSET');
-    const orderBy = query.orderBy.map((item): SortKey => ({
-      expression: this.orderExpression(item.expression, body.scope),
-      descending: item.descending,
-      nullsFirst: item.nullsFirst ?? !item.descending,
-    }));
-    const columns = body.node.columns;
-    return { node: { kind: 'TopK', input: body.node, partitionBy: [], orderBy, limit, offset, rankColumn: false, columns }, scope: body.scope };
+    // ORDER BY may name input columns the SELECT does not output: they ride along as hidden columns.
+    const unselected = query.body.kind === 'Select' && !query.body.distinct
+      ? query.orderBy.filter((item) => !this.readsOutput(item.expression, body.scope)).map((item) => item.expression)
+      : [];
+    const sorted = unselected.length === 0 ? body : this.select(query.body as Select, environment, unselected);
+    const orderBy = query.orderBy.map((item): SortKey => {
+      const extra = unselected.indexOf(item.expression);
+      return {
+        expression: extra >= 0 ? inputReference(body.scope.length + extra, item.span) : this.orderExpression(item.expression, body.scope),
+        descending: item.descending,
+        nullsFirst: item.nullsFirst ?? !item.descending,
+      };
+    });
+    const top: PlanNode = { kind: 'TopK', input: sorted.node, partitionBy: [], orderBy, limit, offset, rankColumn: false, columns: sorted.node.columns };
+    if (unselected.length === 0) return { node: top, scope: body.scope };
+    const expressions = body.scope.map((_, i) => inputReference(i, query.span));
+    return { node: { kind: 'Project', input: top, expressions, columns: body.node.columns }, scope: body.scope };
+  }
+
+  /** Whether an ORDER BY item is an ordinal or reads only output columns. */
+  private readsOutput(e: Expression, scope: readonly PlanColumn[]): boolean {
+    if (e.kind === 'Literal' && e.type === 'INTEGER') return true;
+    return !some(e, (n) => n.kind === 'AggregateCall') && this.columnsRead(e, scope, false) !== undefined;
   }
 
   /** ORDER BY items name output columns: by ordinal, by name, or as an expression over them. */
@@ -150,19 +167,21 @@ class Planner {
   /** The planned input with its columns converted to `types` where they differ. */
   private castColumns(planned: Planned, types: readonly SqlType[], span: Span): PlanNode {
     const columns = planned.node.columns;
-    if (columns.every((c, i) => formatSqlType(c.type) === formatSqlType(types[i]!))) return planned.node;
+    if (columns.every((c, i) => sameType(c.type, types[i]!))) return planned.node;
     const expressions = columns.map((c, i) => this.cast(inputReference(i, span), c.type, types[i]!));
     return { kind: 'Project', input: planned.node, expressions, columns: columns.map((c, i) => ({ ...c, type: types[i]!, relation: null })) };
   }
 
   private cast(e: Expression, from: SqlType | { kind: 'null' }, to: SqlType): Expression {
-    if (!isNullType(from) && formatSqlType(from) === formatSqlType(to)) return e;
+    if (sameType(from, to)) return e;
+    // The syntax tree's casts name their type as text, as written in SQL.
     return { kind: 'Cast', operand: e, type: { text: formatSqlType(to), span: e.span }, span: e.span };
   }
 
   // ---- SELECT ---------------------------------------------------------------------------------
 
-  private select(select: Select, outer: Environment): Planned {
+  /** `extra`: expressions (ORDER BY items) to output too, after the select list, as hidden columns. */
+  private select(select: Select, outer: Environment, extra: readonly Expression[] = []): Planned {
     const { correlation } = outer;
     const environment: Environment = { ctes: outer.ctes };
     const where = select.where === null ? [] : conjuncts(select.where);
@@ -171,6 +190,8 @@ class Planner {
     for (const condition of where) input = this.filter(input, condition, environment);
     // A correlated subquery also returns its side of the correlation keys, grouped by them when it aggregates.
     const keys = correlation?.pairs.map((pair) => pair.inner) ?? [];
+    const extraItems = extra.map((e, i) => ({ expression: e, name: `order$${i}`, span: e.span }));
+    const hiddenCount = extra.length + keys.length;
 
     const aggregated = select.groupBy !== null || [...select.items.map((i) => (i.kind === 'SelectExpression' ? i.expression : null)), select.having]
       .some((e) => e !== null && some(e, (n) => n.kind === 'AggregateCall'));
@@ -178,7 +199,7 @@ class Planner {
     let scope: readonly PlanColumn[];
     let node: PlanNode;
     if (aggregated) {
-      const grouped = this.aggregate(select, input, keys);
+      const grouped = this.aggregate(select, input, keys, extraItems);
       // Subqueries of HAVING and of the select list read the groups.
       const having = grouped.having === null ? [] : [grouped.having];
       const withSubqueries = this.subqueriesIn([...having, ...grouped.items.map((i) => i.expression)], { node: grouped.node, scope: grouped.scope }, environment);
@@ -190,7 +211,7 @@ class Planner {
       const ranked = this.rowNumber(input, this.expandItems(select.items, input.scope));
       node = ranked.planned.node;
       scope = ranked.planned.scope;
-      items = [...ranked.items, ...keys.map((key, i) => ({ expression: key, name: `correlation$${i}`, span: select.span }))];
+      items = [...ranked.items, ...extraItems, ...keys.map((key, i) => ({ expression: key, name: `correlation$${i}`, span: select.span }))];
       const withSubqueries = this.subqueriesIn(items.map((i) => i.expression), { node, scope }, environment);
       node = withSubqueries.planned.node;
       scope = withSubqueries.planned.scope;
@@ -201,7 +222,7 @@ class Planner {
       const sourceIndex = bound[i]!.expression.kind === 'InputReference' ? (bound[i]!.expression as { index: number }).index : -1;
       const source = scope[sourceIndex];
       const column: PlanColumn = { name: item.name, type: bound[i]!.compiled.type, nullable: bound[i]!.compiled.nullable, relation: source?.relation ?? null };
-      return i >= items.length - keys.length ? { ...column, hidden: true } : column;
+      return i >= items.length - hiddenCount ? { ...column, hidden: true } : column;
     });
     const identity = bound.length === scope.length && bound.every((b, i) => b.expression.kind === 'InputReference' && b.expression.index === i)
       && scope.every((c) => !c.hidden);
@@ -250,7 +271,10 @@ class Planner {
       expression: rewrite(item.expression, (n) => {
         if (n.kind !== 'WindowCall') return undefined;
         if (n.name.name !== 'ROW_NUMBER') {
-          throw this.error('SQL_NOT_SUPPORTED', `window function ${n.name.name} is not supported yet; ROW_NUMBER() is, as is ORDER BY ... LIMIT for a top-k`, n.span);
+          const instead = AGGREGATE_FUNCTIONS.has(n.name.name) && n.orderBy.length === 0
+            ? `compute ${n.name.name} in a GROUP BY subquery and join it back on the PARTITION BY columns`
+            : 'ROW_NUMBER() is supported, filtered with rn <= k (a top-k per partition)';
+          throw this.error('SQL_NOT_SUPPORTED', `window function ${n.name.name} is not supported yet: ${instead}`, n.span);
         }
         if (ranking !== undefined) throw this.error('SQL_NOT_SUPPORTED', 'only one ROW_NUMBER() per query is supported', n.span);
         const partitionBy = n.partitionBy.map((e) => bind(e, input.scope, this.context).expression);
@@ -399,8 +423,12 @@ class Planner {
       case 'TableReference': {
         const name = item.name.name;
         const cte = environment.ctes.get(name);
-        const planned = cte ?? this.relation(item.name);
-        return this.qualified(planned, item.alias?.name ?? name);
+        const qualifier = item.alias?.name ?? name;
+        if (cte !== undefined) return this.qualified(cte, qualifier);
+        // A scan is cheap to repeat: each reference gets its own, named as the query names it (for explain).
+        const scan = this.relation(item.name);
+        const columns = scan.columns.map((c) => ({ ...c, relation: qualifier }));
+        return { node: { ...scan, columns }, scope: columns };
       }
       case 'SubqueryReference': {
         const planned = this.renamed(this.query(item.query, environment), item.columnNames, item.alias ?? item.query);
@@ -411,10 +439,10 @@ class Planner {
     }
   }
 
-  private relation(name: Identifier): Planned {
+  private relation(name: Identifier): PlanNode {
     const node = this.context.relation(name.name);
     if (node === undefined) throw this.error('SQL_INVALID', `unknown table or view ${name.name}`, name.span);
-    return { node, scope: node.columns };
+    return node;
   }
 
   private qualified(planned: Planned, relation: string | null): Planned {
@@ -582,10 +610,10 @@ class Planner {
 
   // ---- GROUP BY and aggregates ----------------------------------------------------------------
 
-  private aggregate(select: Select, input: Planned, correlationKeys: readonly Expression[]): {
+  private aggregate(select: Select, input: Planned, correlationKeys: readonly Expression[], extraItems: ReadonlyArray<{ expression: Expression; name: string; span: Span }>): {
     node: PlanNode; scope: PlanColumn[]; items: Array<{ expression: Expression; name: string; span: Span }>; having: Expression | null;
   } {
-    const items = this.expandItems(select.items, input.scope);
+    const items = [...this.expandItems(select.items, input.scope), ...extraItems];
     const userGroups = (select.groupBy ?? []).map((e) => this.groupExpression(e, items, input.scope));
     const groupExpressions = [...userGroups, ...correlationKeys];
     const groupBound = groupExpressions.map((e) => bind(e, input.scope, this.context));

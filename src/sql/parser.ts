@@ -386,7 +386,9 @@ class Parser {
   /** `[ALL | DISTINCT]`: whether DISTINCT was written. */
   private selectQuantifier(): boolean {
     const token = this.current;
-    if (this.isWord(token, 'DISTINCT') && this.isWord(this.peek(1), 'ON')) throw this.notSupported('DISTINCT ON', token);
+    if (this.isWord(token, 'DISTINCT') && this.isWord(this.peek(1), 'ON')) {
+      throw this.notSupported('DISTINCT ON', token, 'filter ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) = 1 in a subquery');
+    }
     if (this.acceptWord('DISTINCT')) return true;
     this.acceptWord('ALL');
     return false;
@@ -532,9 +534,11 @@ class Parser {
   private groupByItem(): Expression {
     const token = this.current;
     if ((this.isWord(token, 'CUBE') || this.isWord(token, 'ROLLUP')) && this.isSymbol(this.peek(1), '(')) {
-      throw this.notSupported(token.text.toUpperCase(), token);
+      throw this.notSupported(token.text.toUpperCase(), token, 'write one GROUP BY query per grouping and combine them with UNION ALL');
     }
-    if (this.isWord(token, 'GROUPING') && this.isWord(this.peek(1), 'SETS')) throw this.notSupported('GROUPING SETS', token);
+    if (this.isWord(token, 'GROUPING') && this.isWord(this.peek(1), 'SETS')) {
+      throw this.notSupported('GROUPING SETS', token, 'write one GROUP BY query per grouping and combine them with UNION ALL');
+    }
     if (this.isSymbol(token, '(') && !this.opensQuery(this.index)) this.refuseGroupingSet();
     return this.expression();
   }
@@ -711,7 +715,8 @@ class Parser {
   private refuseQuantifier(): void {
     const token = this.current;
     if (this.isWordIn(token, QUANTIFIERS) && this.isSymbol(this.peek(1), '(')) {
-      throw this.notSupported(`a quantified comparison (${token.text.toUpperCase()})`, token);
+      throw this.notSupported(`a quantified comparison (${token.text.toUpperCase()})`, token,
+        'compare with MIN or MAX of the subquery, or use [NOT] IN / [NOT] EXISTS');
     }
   }
 
@@ -1279,8 +1284,9 @@ class Parser {
     throw this.error('SQL_SYNTAX_ERROR', `expected ${expected} but found ${describe(this.current)}`, this.current);
   }
 
-  private notSupported(construct: string, at: Token): SqlError {
-    return this.error('SQL_NOT_SUPPORTED', `${construct} is not supported yet`, at);
+  /** `construct is not supported yet`, with what to write instead when there is an alternative. */
+  private notSupported(construct: string, at: Token, instead?: string): SqlError {
+    return this.error('SQL_NOT_SUPPORTED', `${construct} is not supported yet${instead === undefined ? '' : `: ${instead}`}`, at);
   }
 
   private error(code: 'SQL_SYNTAX_ERROR' | 'SQL_NOT_SUPPORTED' | 'SQL_INVALID', message: string, at: Token): SqlError {

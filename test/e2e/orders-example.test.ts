@@ -32,7 +32,7 @@ test('explain prints the example views plans', async () => {
   const { code, stdout, stderr } = await runCli(['explain', 'examples/orders.sql']);
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^view customer_totals \(customer_id INT NOT NULL, name VARCHAR NOT NULL, orders BIGINT NOT NULL, total DECIMAL\(38, 2\) NOT NULL, largest DECIMAL\(10, 2\)\)\n {2}Project /);
-  assert.match(stdout, / {6}Join LEFT ON customers\.id = orders\.customer_id\n/);
+  assert.match(stdout, / {6}Join LEFT ON c\.id = o\.customer_id\n {8}Scan customers AS c\n/);
   assert.match(stdout, /\n {2}TopK 3 ORDER BY o\.amount DESC\n/);
   assert.doesNotMatch(stdout, /warning/);
 });

@@ -73,3 +73,42 @@ export async function killAtRandomMoments(args: readonly string[], stateDir: str
     await cli.result;
   }
 }
+
+/** The last step the state directory holds: its checkpoint's, or the last one journaled after it. */
+export function journaledThrough(stateDir: string): number {
+  let step = 0;
+  try {
+    step = savedCheckpoint(stateDir).step;
+    for (const line of readFileSync(join(stateDir, 'steps.jsonl'), 'utf8').split('\n')) {
+      // The last line may be incomplete: a step the killed run never handed to its outputs.
+      try {
+        step = Math.max(step, (JSON.parse(line) as { step: number }).step);
+      } catch {
+        // Not a whole step.
+      }
+    }
+  } catch {
+    // Nothing saved yet.
+  }
+  return step;
+}
+
+/**
+ * Like `killAtRandomMoments`, but every other run (and the last) is killed only once it has saved
+ * a checkpoint beyond every step the state directory held when it started (so after replaying
+ * them), and a random 0.2 to 1.5 seconds more: the next run then restores state that a killed
+ * run saved after steps of its own, not only the state of the first steps, while the runs in
+ * between are killed at any moment (mid-replay and mid-write included).
+ */
+export async function killAtRandomMomentsAfterCheckpoints(args: readonly string[], stateDir: string, kills: number): Promise<void> {
+  for (let killed = 0; killed < kills; killed += 1) {
+    const held = journaledThrough(stateDir);
+    const cli = startCli(args);
+    const waits = killed % 2 === 1 || killed === kills - 1;
+    if (waits) await checkpointBeyond(stateDir, held, cli);
+    const early = await Promise.race([cli.result, sleep(200 + Math.random() * (waits ? 1_300 : 1_800)).then(() => undefined)]);
+    assert.equal(early, undefined, `the input ran out before ${kills} kills (after ${killed}); make it longer`);
+    cli.child.kill('SIGKILL');
+    await cli.result;
+  }
+}

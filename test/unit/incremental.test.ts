@@ -157,11 +157,11 @@ test('comma joins take their keys from WHERE, and explain shows the plan', () =>
   assert.ok(view?.kind === 'view');
   assert.equal(explainPlan(view.plan), [
     'Project c.name AS name, agg$0 AS total',
-    '  Aggregate GROUP BY customers.name: SUM(orders.amount)',
-    '    Join INNER ON orders.cid = customers.id',
-    '      Filter orders.amount > 1',
-    '        Scan orders',
-    '      Scan customers',
+    '  Aggregate GROUP BY c.name: SUM(o.amount)',
+    '    Join INNER ON o.cid = c.id',
+    '      Filter o.amount > 1',
+    '        Scan orders AS o',
+    '      Scan customers AS c',
   ].join('\n'));
 });
 
@@ -196,12 +196,12 @@ test('conditions on one FROM item filter it before the join', () => {
   const view = catalog.relations.get('j');
   assert.ok(view?.kind === 'view');
   assert.equal(explainPlan(view.plan), [
-    'Project orders.oid AS oid',
-    '  Join INNER ON orders.cid = customers.id',
-    '    Filter orders.amount > 1',
-    '      Scan orders',
-    "    Filter customers.name = 'x'",
-    '      Scan customers',
+    'Project o.oid AS oid',
+    '  Join INNER ON o.cid = c.id',
+    '    Filter o.amount > 1',
+    '      Scan orders AS o',
+    "    Filter c.name = 'x'",
+    '      Scan customers AS c',
   ].join('\n'));
 });
 
@@ -276,4 +276,16 @@ test('a circuit asked for some outputs returns only their changes', () => {
   const circuit = new Circuit(catalog, { outputs: ['big'] });
   const out = circuit.step(new Map([['orders', [ins({ oid: 1, cid: 1, amount: 5 })]]]));
   assert.deepEqual([...out.keys()], ['big']);
+});
+
+test('ORDER BY ... LIMIT may sort by columns and aggregates the select list does not show', () => {
+  const { circuit } = circuitOf(`${ORDERS}
+    CREATE VIEW biggest AS SELECT oid FROM orders ORDER BY amount DESC LIMIT 2;
+    CREATE VIEW best AS SELECT cid FROM orders GROUP BY cid ORDER BY SUM(amount) DESC LIMIT 1;`);
+  const first = circuit.step(new Map([['orders', [ins({ oid: 1, cid: 1, amount: 5 }), ins({ oid: 2, cid: 2, amount: 7 }), ins({ oid: 3, cid: 1, amount: 4 })]]]));
+  assert.deepEqual(lines(first.get('biggest')), ['+1 {"oid":1}', '+1 {"oid":2}']);
+  assert.deepEqual(lines(first.get('best')), ['+1 {"cid":1}']);
+  const second = circuit.step(new Map([['orders', [del({ oid: 3 })]]]));
+  assert.deepEqual(lines(second.get('biggest')), []);
+  assert.deepEqual(lines(second.get('best')), ['+1 {"cid":2}', '-1 {"cid":1}']);
 });

@@ -875,8 +875,11 @@ test('errors carry the code, the position and the file, which defaults to <progr
 
 test('valid Feldera SQL that dynaview cannot run yet is reported as not supported, at the construct', () => {
   const select = 'CREATE VIEW v AS SELECT ';
-  const cases: [string, string][] = [
-    [`${select}DISTINCT ON (a) a FROM t`, '1:25: DISTINCT ON'],
+  const GROUPINGS = 'write one GROUP BY query per grouping and combine them with UNION ALL';
+  const QUANTIFIED = 'compare with MIN or MAX of the subquery, or use [NOT] IN / [NOT] EXISTS';
+  // [SQL, position: construct, what to write instead]
+  const cases: Array<[string, string, string?]> = [
+    [`${select}DISTINCT ON (a) a FROM t`, '1:25: DISTINCT ON', 'filter ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) = 1 in a subquery'],
     [`${select}* EXCLUDE (a) FROM t`, '1:27: * EXCLUDE'],
     [`${select}t.* REPLACE (a + 1 AS a) FROM t`, '1:29: * REPLACE'],
     [`${select}a FROM t\n  ASOF JOIN u MATCH_CONDITION (t.ts >= u.ts) ON t.k = u.k`, '2:3: ASOF JOIN'],
@@ -888,9 +891,9 @@ test('valid Feldera SQL that dynaview cannot run yet is reported as not supporte
     [`${select}a FROM t AS x (b)`, '1:39: a column list after a table alias'],
     [`${select}a FROM t\nGROUP BY ALL`, '2:1: GROUP BY ALL'],
     [`${select}a FROM t GROUP BY DISTINCT a`, '1:34: GROUP BY DISTINCT'],
-    [`${select}a FROM t GROUP BY a, CUBE (a, b)`, '1:46: CUBE'],
-    [`${select}a FROM t GROUP BY ROLLUP(a)`, '1:43: ROLLUP'],
-    [`${select}a FROM t GROUP BY GROUPING SETS ((a), (b))`, '1:43: GROUPING SETS'],
+    [`${select}a FROM t GROUP BY a, CUBE (a, b)`, '1:46: CUBE', GROUPINGS],
+    [`${select}a FROM t GROUP BY ROLLUP(a)`, '1:43: ROLLUP', GROUPINGS],
+    [`${select}a FROM t GROUP BY GROUPING SETS ((a), (b))`, '1:43: GROUPING SETS', GROUPINGS],
     [`${select}a FROM t GROUP BY ()`, '1:43: the empty grouping set ()'],
     [`${select}a FROM t GROUP BY (a, b)`, '1:43: a grouping set in parentheses'],
     [`${select}a FROM t QUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1`, '1:34: QUALIFY'],
@@ -905,8 +908,8 @@ test('valid Feldera SQL that dynaview cannot run yet is reported as not supporte
     [`${select}NTILE(4) OVER (ORDER BY a) FROM t`, '1:25: window function NTILE'],
     [`${select}ARRAY_AGG(a ORDER BY b) FROM t`, '1:37: ORDER BY in ARRAY_AGG(...)'],
     [`${select}f(DISTINCT a) FROM t`, '1:27: DISTINCT in a call of F (not a built-in aggregate function)'],
-    [`${select}a FROM t WHERE a = ANY (SELECT b FROM u)`, '1:44: a quantified comparison (ANY)'],
-    [`${select}a FROM t WHERE a > ALL (SELECT b FROM u)`, '1:44: a quantified comparison (ALL)'],
+    [`${select}a FROM t WHERE a = ANY (SELECT b FROM u)`, '1:44: a quantified comparison (ANY)', QUANTIFIED],
+    [`${select}a FROM t WHERE a > ALL (SELECT b FROM u)`, '1:44: a quantified comparison (ALL)', QUANTIFIED],
     [`${select}a LIKE 'x!%' ESCAPE '!' FROM t`, '1:38: LIKE ... ESCAPE'],
     [`${select}INTERVAL '1' DAY FROM t`, '1:25: INTERVAL'],
     [`${select}ARRAY(SELECT a FROM u) FROM t`, '1:25: ARRAY(subquery)'],
@@ -923,9 +926,9 @@ test('valid Feldera SQL that dynaview cannot run yet is reported as not supporte
     ['CREATE TABLE t (a INT FOREIGN KEY REFERENCES u(b))', '1:23: FOREIGN KEY'],
     ['CREATE TABLE t (a INT,\n  FOREIGN KEY (a) REFERENCES u(b))', '2:3: FOREIGN KEY'],
   ];
-  for (const [sql, expected] of cases) {
+  for (const [sql, expected, instead] of cases) {
     const [position, construct] = [expected.slice(0, expected.indexOf(': ')), expected.slice(expected.indexOf(': ') + 2)];
-    notSupported(sql, `prog.sql:${position}: ${construct} is not supported yet`);
+    notSupported(sql, `prog.sql:${position}: ${construct} is not supported yet${instead === undefined ? '' : `: ${instead}`}`);
   }
 });
 

@@ -50,15 +50,20 @@ export class AggregateOperator implements Operator {
       // The empty input's row, as if it had been there before the first step.
       before.set(this.group(''), null);
     }
+    const { groupBy, aggregates } = spec;
     for (const { row, weight } of inputAt(inputs, 0)) {
-      const key = spec.groupBy.map((evaluate) => evaluate(row));
+      const key = new Array<Value>(groupBy.length);
+      for (let g = 0; g < groupBy.length; g += 1) key[g] = groupBy[g]!(row);
       const group = this.group(keyIdentity(key), key);
       if (!before.has(group)) before.set(group, this.output(group));
       group.rows += weight;
-      spec.aggregates.forEach((call, i) => {
-        if (call.filter !== null && call.filter(row) !== true) return;
-        call.aggregator.add(group.accumulators[i], call.args.map((evaluate) => evaluate(row)), weight);
-      });
+      for (let a = 0; a < aggregates.length; a += 1) {
+        const call = aggregates[a]!;
+        if (call.filter !== null && call.filter(row) !== true) continue;
+        const args = new Array<Value>(call.args.length);
+        for (let i = 0; i < args.length; i += 1) args[i] = call.args[i]!(row);
+        call.aggregator.add(group.accumulators[a], args, weight);
+      }
     }
     const out: Batch = [];
     for (const [group, old] of before) {
