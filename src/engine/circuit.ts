@@ -42,6 +42,8 @@ const SNAPSHOT_VERSION = 1;
 interface CircuitNode {
   readonly operator: Operator | TableState;
   readonly inputs: readonly number[];
+  /** Whether its changes never hold a row twice (so readers need not consolidate them). */
+  readonly consolidated: boolean;
   /** The view (or table) whose definition made the node, for runtime error messages. */
   readonly owner: string;
 }
@@ -70,7 +72,7 @@ export class Circuit {
       const columns = relation.columns.map((c) => c.name);
       if (relation.kind === 'table') {
         const keyPositions = relation.primaryKey.map((key) => columns.indexOf(key));
-        this.nodes.push({ operator: new TableState(keyPositions), inputs: [], owner: relation.name });
+        this.nodes.push({ operator: new TableState(keyPositions), inputs: [], owner: relation.name, consolidated: true });
         this.relations.set(relation.name, { node: this.nodes.length - 1, columns, table: true });
       } else {
         this.relations.set(relation.name, { node: this.compile(relation.plan, relation.name), columns, table: false });
@@ -114,7 +116,7 @@ export class Circuit {
       if (batch.length === 0) continue;
       const delta: ZSet = [];
       const { columns } = relation;
-      for (const { row, weight } of relation.table ? batch : consolidateBatch(batch)) {
+      for (const { row, weight } of this.nodes[relation.node]!.consolidated ? batch : consolidateBatch(batch)) {
         const record: Record<string, Value> = {};
         for (let c = 0; c < columns.length; c += 1) record[columns[c]!] = row[c] ?? null;
         delta.push({ row: record, weight });
@@ -153,12 +155,14 @@ export class Circuit {
       return relation.node;
     }
     const inputs = planInputs(plan).map((input) => this.compile(input, owner));
-    this.nodes.push({ operator: this.operator(plan), inputs, owner });
+    const consolidated = inputs.map((i) => this.nodes[i]!.consolidated);
+    this.nodes.push({ operator: this.operator(plan, consolidated), inputs, owner, consolidated: producesConsolidated(plan, consolidated) });
     this.compiled.set(plan, this.nodes.length - 1);
     return this.nodes.length - 1;
   }
 
-  private operator(plan: Exclude<PlanNode, { kind: 'Scan' }>): Operator {
+  /** `consolidated`: per input, whether its changes are consolidated already. */
+  private operator(plan: Exclude<PlanNode, { kind: 'Scan' }>, consolidated: readonly boolean[]): Operator {
     const scope = (columns: readonly PlanColumn[]) => expressionScope(columns, { file: this.catalog.file, types: this.catalog.types });
     const over = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compileExpression(e, scope(columns)).evaluate;
     const predicateOver = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compilePredicate(e, scope(columns)).evaluate;
@@ -180,6 +184,8 @@ export class Circuit {
           rightWidth: plan.right.columns.length,
           padLeft: plan.join === 'LEFT' || plan.join === 'FULL',
           padRight: plan.join === 'RIGHT' || plan.join === 'FULL',
+          leftConsolidated: consolidated[0] === true,
+          rightConsolidated: consolidated[1] === true,
         });
       }
       case 'Aggregate': {
@@ -214,5 +220,26 @@ export class Circuit {
       case 'SingleRow':
         return new SingleRowOperator();
     }
+  }
+}
+
+/**
+ * Whether a node's changes are consolidated: operators that emit per row (or group) the difference
+ * of an integrated state are; filters keep their input's property; projections, joins and UNION ALL
+ * may produce a row twice.
+ */
+function producesConsolidated(plan: PlanNode, inputs: readonly boolean[]): boolean {
+  switch (plan.kind) {
+    case 'Aggregate':
+    case 'Distinct':
+    case 'TopK':
+      return true;
+    case 'SetOperation':
+      return !(plan.operator === 'UNION' && plan.all);
+    case 'Filter':
+    case 'SingleRow':
+      return inputs[0] === true;
+    default:
+      return false;
   }
 }

@@ -25,6 +25,9 @@ export interface JoinSpec {
   readonly rightWidth: number;
   readonly padLeft: boolean;
   readonly padRight: boolean;
+  /** Whether each input's changes come consolidated (each row once); others are consolidated here. */
+  readonly leftConsolidated: boolean;
+  readonly rightConsolidated: boolean;
 }
 
 interface JoinEntry extends TraceEntry {
@@ -80,8 +83,11 @@ export class JoinOperator implements Operator {
   step(inputs: readonly Batch[]): Batch {
     const out: Batch = [];
     // ΔL ⋈ R_old, then L_new ⋈ ΔR.
-    this.apply(consolidateBatch(inputAt(inputs, 0)), this.left, this.right, true, out);
-    this.apply(consolidateBatch(inputAt(inputs, 1)), this.right, this.left, false, out);
+    // Each side's rows must come once each: a row's entry is created (and counts its partners) once.
+    const left = inputAt(inputs, 0);
+    const right = inputAt(inputs, 1);
+    this.apply(this.spec.leftConsolidated ? left : consolidateBatch(left), this.left, this.right, true, out);
+    this.apply(this.spec.rightConsolidated ? right : consolidateBatch(right), this.right, this.left, false, out);
     this.emitPadding(this.left, (row) => [...row, ...this.rightNulls], out);
     this.emitPadding(this.right, (row) => [...this.leftNulls, ...row], out);
     return out;
