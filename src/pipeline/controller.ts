@@ -15,7 +15,7 @@ import type { Update } from '../schema.js';
 import type { InputPosition } from '../connectors/inputs/input.js';
 import type { Catalog } from '../engine/catalog.js';
 import { Circuit } from '../engine/circuit.js';
-import { STATE_DIR_INVALID, StateDirError, type Checkpoint, type ConsumedInput } from './checkpoint.js';
+import { STATE_DIR_INPUT_NOT_REPLAYABLE, STATE_DIR_INVALID, StateDirError, type Checkpoint, type ConsumedInput } from './checkpoint.js';
 import { Checkpointer } from './checkpointer.js';
 import type { Endpoints, InputEndpoint } from './endpoints.js';
 import type { OutputRunner } from './output-runner.js';
@@ -126,6 +126,10 @@ export class Pipeline {
     for (const [name, position] of journaled.pushes) {
       const endpoint = this.endpoints.inputs.find((input) => input.name === name);
       if (!endpoint) throw new StateDirError(STATE_DIR_INVALID, `the journal of step ${journaled.step} names input ${name}, which the program does not have`);
+      if (endpoint.connector.replay !== 'by-position') {
+        // openPipeline refuses a state directory for such a program; this only keeps replay honest.
+        throw new StateDirError(STATE_DIR_INPUT_NOT_REPLAYABLE, `the journal of step ${journaled.step} names input ${name}, which cannot replay what it pushed`);
+      }
       const changes = await endpoint.connector.read(positions.get(name), position, (error) => this.reportInputError(endpoint, error));
       positions.set(name, position);
       this.addInput(inputs, endpoint, changes);

@@ -6,7 +6,8 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, DynaviewError, SqlError } from '../errors.js';
-import { createInputConnector, type InputConnector } from '../connectors/inputs/input.js';
+import type { InputConnector, InputTransports } from '../connectors/inputs/input.js';
+import { createInputConnector, INPUT_TRANSPORTS } from '../connectors/inputs/registry.js';
 import { OUTPUT_INDEX_INVALID, type OutputDefinition, type OutputTransport } from '../connectors/outputs/output.js';
 import { outputTransport, unknownOutputTransportMessage } from '../connectors/outputs/registry.js';
 import type { Catalog, IndexDef, RelationDef, TableDef, ViewDef } from '../engine/catalog.js';
@@ -69,7 +70,8 @@ const outputSchema = z.strictObject({
   max_queued_records: positiveInt.default(DEFAULT_MAX_QUEUED_RECORDS),
 });
 
-export function compileEndpoints(catalog: Catalog, source: string, file: string | undefined): Endpoints {
+/** `inputTransports`: the input transports connectors may name, dynaview's own by default. */
+export function compileEndpoints(catalog: Catalog, source: string, file: string | undefined, inputTransports: InputTransports = INPUT_TRANSPORTS): Endpoints {
   const endpoints: Endpoints = { inputs: [], outputs: [], problems: [] };
   for (const relation of catalog.relations.values()) {
     const properties = relation.statement.properties;
@@ -80,7 +82,7 @@ export function compileEndpoints(catalog: Catalog, source: string, file: string 
         continue;
       }
       try {
-        new EndpointCompiler(catalog, relation, property, source, file, endpoints).compile();
+        new EndpointCompiler(catalog, relation, property, source, file, endpoints, inputTransports).compile();
       } catch (error) {
         if (!(error instanceof DynaviewError)) throw error;
         endpoints.problems.push(error);
@@ -101,6 +103,7 @@ class EndpointCompiler {
     source: string,
     private readonly file: string | undefined,
     private readonly endpoints: Endpoints,
+    private readonly inputTransports: InputTransports,
   ) {
     this.json = PropertyJson.parse(property, source, file);
   }
@@ -137,6 +140,7 @@ class EndpointCompiler {
             table: { name: table.name, columns: table.columns },
             baseDir: this.baseDir,
           },
+          this.inputTransports,
         ),
       };
     } catch (error) {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { DynaviewError } from '../errors.js';
 import { buildCatalog, type Catalog } from '../engine/catalog.js';
 import { parseProgram } from '../sql/parser.js';
+import type { InputTransports } from '../connectors/inputs/input.js';
 import { compileEndpoints, type Endpoints } from './endpoints.js';
 
 export interface LoadedProgram {
@@ -29,10 +30,15 @@ export async function loadProgram(file: string): Promise<LoadedProgram> {
   return compileSource(source, file);
 }
 
-export function compileSource(source: string, file: string): LoadedProgram {
+export interface CompileOptions {
+  /** The input transports connectors may name in place of dynaview's own, e.g. a test's. */
+  inputTransports?: InputTransports;
+}
+
+export function compileSource(source: string, file: string, options: CompileOptions = {}): LoadedProgram {
   const program = parseProgram(source, file);
   const { catalog, problems, warnings } = buildCatalog(program, file);
-  const endpoints = compileEndpoints(catalog, source, file);
+  const endpoints = compileEndpoints(catalog, source, file, options.inputTransports);
   const all = [...problems, ...endpoints.problems].sort((a, b) => (a.context.line ?? 0) - (b.context.line ?? 0) || (a.context.col ?? 0) - (b.context.col ?? 0));
   return { file, source, catalog, endpoints, problems: all, warnings };
 }

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createInputConnector, type InputConnector, type InputSink, type InputTable } from '../../src/connectors/inputs/input.js';
+import type { InputConnector, InputSink, InputTable } from '../../src/connectors/inputs/input.js';
+import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { ConfigError, type ConfigProblem, type DynaviewError } from '../../src/errors.js';
 import type { Row, Update } from '../../src/schema.js';
 import { parseSqlType } from '../../src/sql/parse-type.js';

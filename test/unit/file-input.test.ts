@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createInputConnector, type InputConnector, type InputSink, type InputTable, type InputTransport } from '../../src/connectors/inputs/input.js';
+import type { InputConnector, InputSink, InputTable, InputTransport } from '../../src/connectors/inputs/input.js';
+import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { ConfigError, DynaviewError, type ConfigProblem } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
 import { parseSqlType } from '../../src/sql/parse-type.js';

@@ -2,9 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createInputConnector, type InputConnector, type InputPosition, type InputSink, type InputTable, type InputTransport,
+import type {
+  InputConnector, InputPosition, InputSink, InputTable, InputTransport, ReplayableInputConnector,
 } from '../../src/connectors/inputs/input.js';
+import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { DynaviewError } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
 import { parseSqlType } from '../../src/sql/parse-type.js';
@@ -52,13 +53,19 @@ const TABLE: InputTable = {
 const temp = useTempFiles('dynaview-resume-');
 const file = (content: string) => temp.file(content);
 
-function fileInput(path: string, formatConfig: unknown = {}): InputConnector {
+function fileInput(path: string, formatConfig: unknown = {}): ReplayableInputConnector {
   const transport: InputTransport = { name: 'file_input', config: { path }, format: { name: 'json', config: formatConfig } };
-  return createInputConnector(transport, { connector: 't.file', table: TABLE, baseDir: temp.dir });
+  return replayable(createInputConnector(transport, { connector: 't.file', table: TABLE, baseDir: temp.dir }));
 }
 
-function datagen(config: unknown): InputConnector {
-  return createInputConnector({ name: 'datagen', config }, { connector: 't.gen', table: TABLE, baseDir: temp.dir });
+function datagen(config: unknown): ReplayableInputConnector {
+  return replayable(createInputConnector({ name: 'datagen', config }, { connector: 't.gen', table: TABLE, baseDir: temp.dir }));
+}
+
+/** file_input and datagen declare that they can read a range of their input again. */
+function replayable(connector: InputConnector): ReplayableInputConnector {
+  if (connector.replay !== 'by-position') throw new Error(`${connector.name} does not declare replay by position`);
+  return connector;
 }
 
 async function runAll(connector: InputConnector, from?: InputPosition): Promise<PositionSink> {
@@ -87,7 +94,7 @@ async function checkResumeAfterEveryPush(make: () => InputConnector, ordered = t
 }
 
 /** Every push can be read again from the position before it, with the same changes. */
-async function checkReadBetweenPushes(connector: InputConnector): Promise<void> {
+async function checkReadBetweenPushes(connector: ReplayableInputConnector): Promise<void> {
   const whole = await runAll(connector);
   let from: InputPosition | undefined;
   for (const push of whole.pushes) {

@@ -15,7 +15,7 @@ import { ConfigProblems } from '../../util/config-problems.js';
 import { MAX_BATCH_ROWS, parseDatagenConfig, type DatagenConfig, type GenerationPlan } from './datagen-config.js';
 import { coveredRanges, PlanProgress, subtractRanges, type ClaimedChunk, type RowRange } from './datagen-progress.js';
 import { compileRowGenerator, type RowGenerator } from './datagen-values.js';
-import { INPUT_POSITION_INVALID, parsePosition, type InputConnector, type InputContext, type InputPosition, type InputSink, type InputTransport } from './input.js';
+import { INPUT_POSITION_INVALID, parsePosition, type InputContext, type InputPosition, type InputSink, type InputTransport, type ReplayableInputConnector } from './input.js';
 import { RowRandom, seedFromBigInt, type Seed } from './random.js';
 import { TokenBucket } from './rate-limiter.js';
 
@@ -53,7 +53,7 @@ interface PlanRun {
   readonly position: () => DatagenPosition;
 }
 
-export function createDatagenInput(transport: InputTransport, context: InputContext): InputConnector {
+export function createDatagenInput(transport: InputTransport, context: InputContext): ReplayableInputConnector {
   const subject = `connector ${context.connector}`;
   if (transport.format !== undefined) {
     throw new ConfigError(subject, [{ field: 'format', message: 'is not allowed: datagen generates rows itself and takes no format' }], { connector: context.connector });
@@ -66,7 +66,9 @@ export function createDatagenInput(transport: InputTransport, context: InputCont
   return new DatagenInput(context.connector, config, plans);
 }
 
-class DatagenInput implements InputConnector {
+class DatagenInput implements ReplayableInputConnector {
+  /** A row depends only on the seed and its index, so any range of them can be generated again. */
+  readonly replay = 'by-position';
   private readonly stopping = new AbortController();
   /** The configured seed, or one drawn for this connector. */
   private readonly seed: bigint;

@@ -16,10 +16,12 @@ import type { Update } from '../../schema.js';
 import type { SqlField } from '../../sql/sql-type.js';
 import { ConfigProblems, parseOptions } from '../../util/config-problems.js';
 import { JsonSyntaxError, lineAndColumn, parseJsonLossless } from '../../util/lossless-json.js';
-import { parsePosition, type InputConnector, type InputContext, type InputPosition, type InputSink, type InputTransport } from './input.js';
-import { decodeEvent, parseJsonFormat, type JsonFormat } from './json-format.js';
-import { splitJsonValues } from './json-split.js';
-import { FILE_START, splitLines, type TextPosition } from './line-split.js';
+import type { JsonFormat } from '../formats/format.js';
+import { decodeEvent } from '../formats/json/json-format.js';
+import { splitJsonValues } from '../formats/json/json-split.js';
+import { FILE_START, splitLines, type TextPosition } from '../formats/line-split.js';
+import { parseInputFormat } from '../formats/registry.js';
+import { parsePosition, type InputContext, type InputPosition, type InputSink, type InputTransport, type ReplayableInputConnector } from './input.js';
 
 export const INPUT_INVALID_JSON = 'INPUT_INVALID_JSON';
 export const INPUT_FILE_UNREADABLE = 'INPUT_FILE_UNREADABLE';
@@ -37,10 +39,10 @@ const CONFIG_SHAPE = z.strictObject({
   follow: z.literal(false, { error: 'is not supported: dynaview reads the file once, to its end' }).optional(),
 });
 
-export function createFileInput(transport: InputTransport, context: InputContext): InputConnector {
+export function createFileInput(transport: InputTransport, context: InputContext): ReplayableInputConnector {
   const problems = new ConfigProblems();
   const path = parsePath(transport.config, problems);
-  const format = parseJsonFormat(transport.format, problems);
+  const format = parseInputFormat(transport.format, problems);
   problems.throwIfAny(`connector ${context.connector}`, { connector: context.connector });
   return new FileInput(context, path ?? '', resolve(context.baseDir, path ?? ''), format);
 }
@@ -58,8 +60,10 @@ interface FileRecord {
   readonly end: TextPosition;
 }
 
-class FileInput implements InputConnector {
+class FileInput implements ReplayableInputConnector {
   readonly name: string;
+  /** A record's changes are read again from where it starts in the file. */
+  readonly replay = 'by-position';
   private readonly table: string;
   private readonly columns: readonly SqlField[];
   private readonly stopping = new AbortController();

@@ -2,17 +2,14 @@
  * The contract between input connectors and the pipeline: a connector produces changes for one
  * table and hands them to an `InputSink`, waiting on it for backpressure. Every push carries the
  * connector's position after it, so that a restarted run can go on from where the changes a
- * checkpoint covers end, and replay exactly the changes between two positions.
- * `createInputConnector` picks the transport by name (Feldera's `transport.name`) and validates
- * its configuration.
+ * checkpoint covers end. Whether it can also replay the changes between two positions is a
+ * capability it declares (`replay`): the pipeline keeps a state directory only for inputs that can.
+ * A transport's factory (see `registry.ts`) validates its configuration into a connector.
  */
 import type { z } from 'zod';
-import { ConfigError, DynaviewError } from '../../errors.js';
+import { DynaviewError } from '../../errors.js';
 import type { Update } from '../../schema.js';
 import type { SqlType } from '../../sql/sql-type.js';
-import { unknownNameMessage } from '../../util/config-problems.js';
-import { createDatagenInput } from './datagen.js';
-import { createFileInput } from './file-input.js';
 
 export interface InputTable {
   name: string;
@@ -41,7 +38,14 @@ export interface InputSink {
   reportError(error: DynaviewError): void;
 }
 
-export interface InputConnector {
+/**
+ * Whether a connector can produce again what it pushed: `by-position` when it can read the changes
+ * between two positions it pushed (a file, a generator), `none` when what it pushed is gone once
+ * pushed (a push source such as HTTP, whose pushes would have to be journaled to be replayed).
+ */
+export type InputReplay = InputConnector['replay'];
+
+interface InputConnectorBase {
   readonly name: string;
   /**
    * Produces input, from the start or from a position it pushed before, until it is exhausted
@@ -49,13 +53,25 @@ export interface InputConnector {
    * file cannot be opened).
    */
   run(sink: InputSink, from?: InputPosition): Promise<void>;
+  stop(): void;
+}
+
+/** A connector that can read a range of its input again: a restarted run replays its journaled steps with it. */
+export interface ReplayableInputConnector extends InputConnectorBase {
+  readonly replay: 'by-position';
   /**
    * The changes between two positions it pushed (`from` undefined: the start), the same and in the
    * same order as run() pushed them, at once: no rate limit applies.
    */
   read(from: InputPosition | undefined, to: InputPosition, reportError: (error: DynaviewError) => void): Promise<Update[]>;
-  stop(): void;
 }
+
+/** A connector that cannot produce its input again; a program with one runs without a state directory. */
+export interface UnreplayableInputConnector extends InputConnectorBase {
+  readonly replay: 'none';
+}
+
+export type InputConnector = ReplayableInputConnector | UnreplayableInputConnector;
 
 export interface InputContext {
   /** The endpoint name, `<table>.<connector>`. */
@@ -72,21 +88,14 @@ export interface InputTransport {
   format?: { name: string; config?: unknown };
 }
 
-const TRANSPORTS: Readonly<Record<string, (transport: InputTransport, context: InputContext) => InputConnector>> = {
-  datagen: createDatagenInput,
-  file_input: createFileInput,
-};
+/**
+ * Validates a transport's configuration (with its `format`) into a connector. Throws ConfigError
+ * (fields relative to `config`, except `name` and `format...`, which are the connector's own).
+ */
+export type InputTransportFactory = (transport: InputTransport, context: InputContext) => InputConnector;
 
-/** Throws ConfigError for an unknown transport or an invalid configuration. */
-export function createInputConnector(transport: InputTransport, context: InputContext): InputConnector {
-  const create = Object.hasOwn(TRANSPORTS, transport.name) ? TRANSPORTS[transport.name] : undefined;
-  if (create === undefined) {
-    throw new ConfigError(`connector ${context.connector}`, [
-      { field: 'name', message: `"${transport.name}" ${unknownNameMessage(transport.name, Object.keys(TRANSPORTS), 'an input transport')}` },
-    ], { connector: context.connector });
-  }
-  return create(transport, context);
-}
+/** Input transports by Feldera's `transport.name`. */
+export type InputTransports = Readonly<Record<string, InputTransportFactory>>;
 
 /** Reads back a position a connector pushed; anything else is a saved state that does not belong to it. */
 export function parsePosition<S extends z.ZodType>(schema: S, position: InputPosition, connector: string): z.output<S> {

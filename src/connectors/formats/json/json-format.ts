@@ -5,22 +5,13 @@
  * (inserts).
  */
 import { z } from 'zod';
-import { DynaviewError } from '../../errors.js';
-import { coerceRow } from '../../engine/coerce.js';
-import type { Update } from '../../schema.js';
-import type { SqlField } from '../../sql/sql-type.js';
-import { ConfigProblems, isPlainObject, parseOptions, showValue, unknownNameMessage } from '../../util/config-problems.js';
-import { JsonNumberText } from '../../util/lossless-json.js';
-
-export type UpdateFormat = 'insert_delete' | 'raw';
-
-export interface JsonFormat {
-  readonly updateFormat: UpdateFormat;
-  /** Each message is a JSON array of events rather than one event. */
-  readonly array: boolean;
-}
-
-export const INPUT_INVALID_RECORD = 'INPUT_INVALID_RECORD';
+import { DynaviewError } from '../../../errors.js';
+import { coerceRow } from '../../../engine/coerce.js';
+import type { Update } from '../../../schema.js';
+import type { SqlField } from '../../../sql/sql-type.js';
+import { ConfigProblems, isPlainObject, parseOptions, showValue, unknownNameMessage } from '../../../util/config-problems.js';
+import { JsonNumberText } from '../../../util/lossless-json.js';
+import { INPUT_INVALID_RECORD, type InputFormatEntry, type JsonFormat, type UpdateFormat } from '../format.js';
 
 const FLAVORS = ['default', 'datagen'] as const;
 const UNSUPPORTED_UPDATE_FORMATS: Readonly<Record<string, string>> = {
@@ -38,18 +29,16 @@ const JSON_CONFIG_SHAPE = z.strictObject({
   json_flavor: z.string({ error: `must be one of ${FLAVORS.map((f) => `"${f}"`).join(', ')}` }).optional(),
 });
 
-/** The connector's `format` section; problems are reported under `format.…`. */
-export function parseJsonFormat(format: { name: string; config?: unknown } | undefined, problems: ConfigProblems): JsonFormat {
-  const fallback: JsonFormat = { updateFormat: 'insert_delete', array: false };
-  if (format === undefined) {
-    problems.add('format', 'is required: add "format": {"name": "json", "config": {"update_format": "insert_delete"}} beside "transport"');
-    return fallback;
-  }
-  if (format.name !== 'json') {
-    problems.add('format.name', `"${format.name}" is not supported: json is the only input format`);
-    return fallback;
-  }
-  const options = parseOptions(JSON_CONFIG_SHAPE, format.config ?? {}, ['format', 'config'], 'a JSON format option', problems);
+/** The JSON format, for the format registry. */
+export const jsonInputFormat: InputFormatEntry = { parse: parseJsonFormat };
+
+/** What a connector without a usable JSON configuration is read with, so that its other problems are still found. */
+export const JSON_FORMAT_DEFAULTS: JsonFormat = { name: 'json', updateFormat: 'insert_delete', array: false };
+
+/** The JSON format's `config`; problems are reported under `format.config.…`. */
+export function parseJsonFormat(config: unknown, problems: ConfigProblems): JsonFormat {
+  const fallback = JSON_FORMAT_DEFAULTS;
+  const options = parseOptions(JSON_CONFIG_SHAPE, config ?? {}, ['format', 'config'], 'a JSON format option', problems);
   if (options === undefined) return fallback;
   const { update_format: updateFormat = 'insert_delete', array = false, json_flavor: flavor = 'default' } = options;
   if (!FLAVORS.some((f) => f === flavor)) {
@@ -62,7 +51,7 @@ export function parseJsonFormat(format: { name: string; config?: unknown } | und
       : `"${updateFormat}" ${reason}; use "insert_delete" or "raw"`);
     return fallback;
   }
-  return { updateFormat, array };
+  return { name: 'json', updateFormat, array };
 }
 
 const EVENT_KEYS = ['insert', 'delete', 'update', 'table'];

@@ -6,7 +6,7 @@
  * multi-byte UTF-8 character), so the offset after each value is exact and reading can start
  * again there.
  */
-import { FILE_START, type TextPosition } from './line-split.js';
+import { FILE_START, type TextPosition } from '../line-split.js';
 
 export interface JsonValueText {
   readonly text: string;
