@@ -6,7 +6,7 @@
  */
 import type { Comparator } from '../../compare.js';
 import type { Value } from '../../value.js';
-import { valuesIdentity } from '../../zset.js';
+import { keyIdentity, valuesIdentity, type KeyId } from '../../zset.js';
 import type { Aggregator } from './aggregator.js';
 
 interface Candidate {
@@ -18,9 +18,9 @@ interface Candidate {
 }
 
 interface Extremes {
-  readonly candidates: Map<string, Candidate>;
-  /** The identity of the extreme candidate; null when it must be found again. */
-  best: string | null;
+  readonly candidates: Map<KeyId, Candidate>;
+  /** The identity of the extreme candidate; undefined when it must be found again. */
+  best: KeyId | undefined;
 }
 
 export type ExtremeKind = 'MIN' | 'MAX' | 'ARG_MIN' | 'ARG_MAX';
@@ -30,12 +30,12 @@ export function extremeAggregator(kind: ExtremeKind, compare: Comparator): Aggre
   const better = (a: Candidate, b: Candidate): boolean => direction * compare(a.key, b.key) < 0;
   const withArgument = kind === 'ARG_MIN' || kind === 'ARG_MAX';
   const aggregator: Aggregator<Extremes> = {
-    create: () => ({ candidates: new Map(), best: null }),
+    create: () => ({ candidates: new Map(), best: undefined }),
     add(extremes, args, weight) {
       const key = withArgument ? args[1]! : args[0]!;
       if (key === null) return;
       const result = args[0]!;
-      const id = withArgument ? valuesIdentity([key, result]) : valuesIdentity([key]);
+      const id = withArgument ? valuesIdentity([key, result]) : keyIdentity([key]);
       let candidate = extremes.candidates.get(id);
       const isNew = candidate === undefined;
       if (candidate === undefined) {
@@ -45,10 +45,10 @@ export function extremeAggregator(kind: ExtremeKind, compare: Comparator): Aggre
       candidate.weight += weight;
       if (candidate.weight === 0) {
         extremes.candidates.delete(id);
-        if (extremes.best === id) extremes.best = null;
+        if (extremes.best === id) extremes.best = undefined;
         return;
       }
-      if (!isNew || extremes.best === null) {
+      if (!isNew || extremes.best === undefined) {
         if (extremes.candidates.size === 1) extremes.best = id;
         return;
       }
@@ -57,8 +57,8 @@ export function extremeAggregator(kind: ExtremeKind, compare: Comparator): Aggre
     },
     result(extremes): Value {
       if (extremes.candidates.size === 0) return null;
-      if (extremes.best === null) {
-        let bestId: string | null = null;
+      if (extremes.best === undefined) {
+        let bestId: KeyId | undefined;
         let best: Candidate | undefined;
         for (const [id, candidate] of extremes.candidates) {
           if (best === undefined || better(candidate, best)) {
