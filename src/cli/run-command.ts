@@ -32,7 +32,6 @@ export async function runCommand(options: RunOptions): Promise<void> {
   const { logger } = options;
   const program = await loadProgram(options.file);
   if (program.problems.length > 0) throw new ProgramInvalid(program.problems);
-  for (const warning of program.warnings) logger.warn({ code: warning.code, ...warning.context }, warning.message);
 
   let local: LocalDynamoDB | undefined;
   let run: PipelineRun | undefined;
