@@ -762,7 +762,12 @@ class Planner {
       kind: 'Case', operand: null, span,
       branches: [
         { when: { kind: 'IsNull', operand: matches, negated: true, span }, then: bool(found) },
-        { when: { kind: 'IsNull', operand: rows, negated: false, span }, then: bool(!found) },
+        // An empty subquery: no group at all when correlated, a count of 0 when not.
+        {
+          when: { kind: 'Binary', operator: 'OR', span, left: { kind: 'IsNull', operand: rows, negated: false, span },
+            right: { kind: 'Binary', operator: '=', left: rows, right: { kind: 'Literal', type: 'INTEGER', text: '0', span }, span } },
+          then: bool(!found),
+        },
         {
           when: { kind: 'Binary', operator: 'OR', span, left: { kind: 'IsNull', operand: operand.expression, negated: false, span }, right: { kind: 'Binary', operator: '<', left: nonNull, right: rows, span } },
           then: bool(null),

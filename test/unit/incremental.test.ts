@@ -289,3 +289,13 @@ test('ORDER BY ... LIMIT may sort by columns and aggregates the select list does
   assert.deepEqual(lines(second.get('biggest')), []);
   assert.deepEqual(lines(second.get('best')), ['+1 {"cid":2}', '-1 {"cid":1}']);
 });
+
+test('IN over an empty subquery is FALSE (NOT IN is TRUE), even for NULL', () => {
+  const { circuit } = circuitOf(`CREATE TABLE t (x INT); CREATE TABLE s (y INT);
+    CREATE VIEW i AS SELECT x, x IN (SELECT y FROM s) AS found, x NOT IN (SELECT y FROM s) AS missing FROM t;`);
+  const out = circuit.step(new Map([['t', [ins({ x: 1 }), ins({ x: null })]]]));
+  assert.deepEqual(lines(out.get('i')), ['+1 {"x":1,"found":false,"missing":true}', '+1 {"x":null,"found":false,"missing":true}']);
+  // Once the subquery has a row, NULL IN (...) is unknown.
+  const next = circuit.step(new Map([['s', [ins({ y: 2 })]]]));
+  assert.deepEqual(lines(next.get('i')), ['+1 {"x":null,"found":null,"missing":null}', '-1 {"x":null,"found":false,"missing":true}']);
+});
