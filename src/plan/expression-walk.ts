@@ -5,7 +5,7 @@
  */
 import type { Expression } from '../sql/ast.js';
 
-export function children(e: Expression): Expression[] {
+function children(e: Expression): Expression[] {
   const found: Expression[] = [];
   mapChildren(e, (child) => {
     found.push(child);

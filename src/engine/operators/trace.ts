@@ -33,10 +33,6 @@ export class Trace<E extends TraceEntry = TraceEntry> {
     else yield bucket;
   }
 
-  has(key: KeyId): boolean {
-    return this.buckets.has(key);
-  }
-
   entry(key: KeyId, row: Fields): E | undefined {
     const bucket = this.buckets.get(key);
     if (bucket === undefined) return undefined;
