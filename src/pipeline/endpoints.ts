@@ -137,7 +137,7 @@ class EndpointCompiler {
           transportOf(connector),
           {
             connector: name,
-            table: { name: table.name, columns: table.columns },
+            table: { name: table.name, columns: table.columns, primaryKey: table.primaryKey },
             baseDir: this.baseDir,
           },
           this.inputTransports,

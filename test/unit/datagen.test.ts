@@ -34,7 +34,7 @@ class CollectingSink implements InputSink {
 }
 
 function table(columns: [name: string, type: string, nullable?: boolean][]): InputTable {
-  return { name: 't0', columns: columns.map(([name, type, nullable = true]) => ({ name, type: parseSqlType(type), nullable })) };
+  return { name: 't0', columns: columns.map(([name, type, nullable = true]) => ({ name, type: parseSqlType(type), nullable })), primaryKey: [] };
 }
 
 const T0 = table([['id', 'INT', false], ['sort', 'VARCHAR', false], ['s', 'VARCHAR']]);

@@ -33,6 +33,7 @@ class CollectingSink implements InputSink {
 
 const TABLE: InputTable = {
   name: 't',
+  primaryKey: [],
   columns: [
     { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
     { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },

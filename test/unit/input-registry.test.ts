@@ -20,7 +20,7 @@ const temp = useTempFiles('dynaview-input-registry-');
 function pushSource(_transport: unknown, context: InputContext): InputConnector {
   return {
     name: context.connector,
-    replay: 'none',
+    replay: 'journal',
     async run(sink: InputSink): Promise<void> {
       await sink.push([{ row: { id: 1 }, weight: 1 }, { row: { id: 2 }, weight: 1 }], null);
     },
@@ -36,10 +36,10 @@ CREATE VIEW v AS SELECT * FROM t;
 
 test('the registry knows datagen and file_input, by Feldera\'s transport names, and both replay by position', () => {
   assert.deepEqual(INPUT_TRANSPORT_NAMES, ['datagen', 'file_input']);
-  const datagen = createInputConnector({ name: 'datagen', config: {} }, { connector: 't.gen', table: { name: 't', columns: [] }, baseDir: '.' });
+  const datagen = createInputConnector({ name: 'datagen', config: {} }, { connector: 't.gen', table: { name: 't', columns: [], primaryKey: [] }, baseDir: '.' });
   assert.equal(datagen.replay, 'by-position');
   const file = createInputConnector({ name: 'file_input', config: { path: 'in.json' }, format: { name: 'json' } },
-    { connector: 't.file', table: { name: 't', columns: [] }, baseDir: '.' });
+    { connector: 't.file', table: { name: 't', columns: [], primaryKey: [] }, baseDir: '.' });
   assert.equal(file.replay, 'by-position');
 });
 

@@ -44,6 +44,7 @@ class PositionSink implements InputSink {
 
 const TABLE: InputTable = {
   name: 't',
+  primaryKey: [],
   columns: [
     { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
     { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },

@@ -2,8 +2,8 @@
  * The contract between input connectors and the pipeline: a connector produces changes for one
  * table and hands them to an `InputSink`, waiting on it for backpressure. Every push carries the
  * connector's position after it, so that a restarted run can go on from where the changes a
- * checkpoint covers end. Whether it can also replay the changes between two positions is a
- * capability it declares (`replay`): the pipeline keeps a state directory only for inputs that can.
+ * checkpoint covers end. How a restart gets the changes after that again is a capability it
+ * declares (`replay`): read them again by position, or have the pipeline journal its pushes.
  * A transport's factory (see `registry.ts`) validates its configuration into a connector.
  */
 import type { z } from 'zod';
@@ -15,6 +15,8 @@ export interface InputTable {
   name: string;
   /** Types are resolved: no 'user' kinds. */
   columns: readonly { name: string; type: SqlType; nullable: boolean }[];
+  /** Names of the primary key columns; empty when the table has none. */
+  primaryKey: readonly string[];
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -39,9 +41,11 @@ export interface InputSink {
 }
 
 /**
- * Whether a connector can produce again what it pushed: `by-position` when it can read the changes
- * between two positions it pushed (a file, a generator), `none` when what it pushed is gone once
- * pushed (a push source such as HTTP, whose pushes would have to be journaled to be replayed).
+ * How a restarted run gets again what a connector pushed after the last checkpoint:
+ * `by-position` when the connector can read the changes between two positions it pushed (a file,
+ * a generator); `journal` when what it pushed is gone once pushed (a push source such as HTTP, a
+ * replication stream): with a state directory the pipeline then writes every push to a durable
+ * journal before accepting it, and replays from there.
  */
 export type InputReplay = InputConnector['replay'];
 
@@ -54,6 +58,13 @@ interface InputConnectorBase {
    */
   run(sink: InputSink, from?: InputPosition): Promise<void>;
   stop(): void;
+  /**
+   * Called, in order, with a position this connector pushed once nothing up to it will ever be
+   * asked of the source again: every change up to it is written to every output and, with a state
+   * directory, covered by a saved checkpoint. A source that keeps its own read position (a
+   * replication slot) advances it here; before this it must be able to send those changes again.
+   */
+  committed?(position: InputPosition): void;
 }
 
 /** A connector that can read a range of its input again: a restarted run replays its journaled steps with it. */
@@ -66,12 +77,16 @@ export interface ReplayableInputConnector extends InputConnectorBase {
   read(from: InputPosition | undefined, to: InputPosition, reportError: (error: DynaviewError) => void): Promise<Update[]>;
 }
 
-/** A connector that cannot produce its input again; a program with one runs without a state directory. */
-export interface UnreplayableInputConnector extends InputConnectorBase {
-  readonly replay: 'none';
+/**
+ * A connector that cannot produce its input again: with a state directory the pipeline journals
+ * its pushes durably before accepting them (a push resolves only once journaled), and replays them
+ * from that journal. After a restart, run() gets the position of the last push the journal holds.
+ */
+export interface JournaledInputConnector extends InputConnectorBase {
+  readonly replay: 'journal';
 }
 
-export type InputConnector = ReplayableInputConnector | UnreplayableInputConnector;
+export type InputConnector = ReplayableInputConnector | JournaledInputConnector;
 
 export interface InputContext {
   /** The endpoint name, `<table>.<connector>`. */
