@@ -15,16 +15,14 @@ import type { EngineSnapshot } from '../engine/circuit.js';
 export const STATE_DIR_INVALID = 'STATE_DIR_INVALID';
 export const STATE_DIR_PROGRAM_MISMATCH = 'STATE_DIR_PROGRAM_MISMATCH';
 export const STATE_DIR_UNUSABLE = 'STATE_DIR_UNUSABLE';
-/** The program has an input that cannot replay what it pushed, which a restart from a state directory needs. */
-export const STATE_DIR_INPUT_NOT_REPLAYABLE = 'STATE_DIR_INPUT_NOT_REPLAYABLE';
 
 /**
  * A state directory that cannot be used: unreadable or unwritable (STATE_DIR_UNUSABLE), written by
  * a different program (STATE_DIR_PROGRAM_MISMATCH), or holding files dynaview cannot read back
- * (STATE_DIR_INVALID), or asked of a program with an input that cannot replay (STATE_DIR_INPUT_NOT_REPLAYABLE).
+ * (STATE_DIR_INVALID).
  */
 export class StateDirError extends DynaviewError {
-  constructor(code: typeof STATE_DIR_INVALID | typeof STATE_DIR_PROGRAM_MISMATCH | typeof STATE_DIR_UNUSABLE | typeof STATE_DIR_INPUT_NOT_REPLAYABLE, message: string, cause?: unknown) {
+  constructor(code: typeof STATE_DIR_INVALID | typeof STATE_DIR_PROGRAM_MISMATCH | typeof STATE_DIR_UNUSABLE, message: string, cause?: unknown) {
     super(code, message, cause === undefined ? {} : { cause });
   }
 }

@@ -25,7 +25,13 @@ export class Checkpointer {
   /** The first save that failed: restarts would go back further than they should, so the run fails. */
   failure: DynaviewError | null = null;
 
-  constructor(private readonly state: StateDir, private readonly outputs: readonly OutputRunner[], private readonly logger: Logger) {
+  constructor(
+    private readonly state: StateDir,
+    private readonly outputs: readonly OutputRunner[],
+    private readonly logger: Logger,
+    /** Called after each save, before the next one starts. */
+    private readonly onSaved: (checkpoint: Checkpoint) => Promise<void>,
+  ) {
     for (const output of outputs) output.onProgress(() => this.saveIfWritten());
   }
 
@@ -62,6 +68,7 @@ export class Checkpointer {
       if (this.failure) return;
       try {
         await this.state.save({ ...checkpoint, ...(await this.outputPositions()) });
+        await this.onSaved(checkpoint);
         this.logger.debug({ step: checkpoint.step }, `checkpoint of step ${checkpoint.step} saved in ${this.state.dir}`);
       } catch (error) {
         this.failure = error as DynaviewError;

@@ -7,18 +7,26 @@
  * With a state directory, a run starts from its checkpoint: the engine state is restored, the
  * steps journaled after the checkpoint are replayed exactly (their writes may have been cut
  * short), and the inputs go on from the positions after them. Every new step is journaled before
- * its changes reach the outputs, and checkpoints are saved as the outputs finish writing.
+ * its changes reach the outputs, and checkpoints are saved as the outputs finish writing. Inputs
+ * that cannot read their input again have their pushes journaled before they are accepted (see
+ * `push-journal.ts`), and a restart replays those from there.
+ *
+ * Inputs hear back about what they pushed: `written` once every change up to a position is
+ * written to every output, `committed` once it will never be asked of them again (written and,
+ * with a state directory, covered by a saved checkpoint).
  */
 import type { Logger } from 'pino';
 import { DynaviewError } from '../errors.js';
 import type { Update } from '../schema.js';
-import type { InputPosition } from '../connectors/inputs/input.js';
+import type { InputConnector, InputPosition } from '../connectors/inputs/input.js';
 import type { Catalog } from '../engine/catalog.js';
 import { Circuit } from '../engine/circuit.js';
-import { STATE_DIR_INPUT_NOT_REPLAYABLE, STATE_DIR_INVALID, StateDirError, type Checkpoint, type ConsumedInput } from './checkpoint.js';
+import { STATE_DIR_INVALID, StateDirError, type Checkpoint, type ConsumedInput } from './checkpoint.js';
 import { Checkpointer } from './checkpointer.js';
 import type { Endpoints, InputEndpoint } from './endpoints.js';
 import type { OutputRunner } from './output-runner.js';
+import { journaledPosition, sourcePosition } from './journaled-position.js';
+import type { JournaledPush } from './push-journal.js';
 import type { StateDir } from './state-dir.js';
 import type { JournaledStep } from './step-journal.js';
 
@@ -34,11 +42,20 @@ export interface PipelineStats {
   startedAt: number;
 }
 
-/** A chunk an input pushed: which input, its position after the chunk, and how many changes the chunk held. */
+/**
+ * A chunk an input pushed: which input, its position after the chunk (for a journaled input, its
+ * place in the push journal with the connector's own position), and how many changes it held.
+ */
 interface Push {
   readonly endpoint: string;
   readonly position: InputPosition;
   readonly rows: number;
+}
+
+/** The inputs' positions after a step, kept until its changes are written. */
+interface SteppedPositions {
+  readonly step: number;
+  readonly positions: ReadonlyMap<string, InputPosition>;
 }
 
 export class Pipeline {
@@ -57,6 +74,10 @@ export class Pipeline {
   private wakeStepper: (() => void) | null = null;
   private roomWaiters: Array<() => void> = [];
   private failure: DynaviewError | null = null;
+  /** Steps whose changes are not all written yet, oldest first. */
+  private unwritten: SteppedPositions[] = [];
+  /** Pushes of journaled inputs that no journaled step consumed, in journal order: fed again before the inputs run. */
+  private unconsumed: JournaledPush[] = [];
   readonly stats: PipelineStats = { steps: 0, inputRows: {}, inputErrors: 0, stalledMs: 0, startedAt: Date.now() };
 
   constructor(
@@ -68,8 +89,9 @@ export class Pipeline {
   ) {
     // Only the changes of views with an output leave the engine.
     this.circuit = new Circuit(catalog, { outputs: outputs.map((runner) => runner.endpoint.view.name) });
-    this.checkpointer = state ? new Checkpointer(state, outputs, logger) : null;
+    this.checkpointer = state ? new Checkpointer(state, outputs, logger, (checkpoint) => this.saved(checkpoint)) : null;
     for (const endpoint of endpoints.inputs) this.stats.inputRows[endpoint.name] = 0;
+    for (const output of outputs) output.onProgress(() => this.noteWritten());
   }
 
   /** Runs until every input is exhausted (or stop() was called) and every output has written everything. */
@@ -110,27 +132,33 @@ export class Pipeline {
         `resuming from ${state.dir}: checkpoint of step ${checkpoint.step} (${inputs}); `
           + `replaying ${unfinishedSteps.length} step(s) whose writes may not have completed`);
     }
+    const journaledPushes = state.journaledPushes;
     for (const journaled of unfinishedSteps) {
       if (this.stopping) return;
       await this.waitForOutputs();
       if (this.outputs.some((o) => o.fatal)) return;
-      await this.replay(journaled);
+      await this.replay(journaled, journaledPushes);
     }
+    this.unconsumed = journaledPushes.filter((push) => push.seq > this.consumedSeq(push.endpoint));
+  }
+
+  /** The journal sequence number of the last push of `endpoint` the steps so far consumed; 0 when none. */
+  private consumedSeq(endpoint: string): number {
+    const consumed = this.consumed.get(endpoint);
+    return consumed === undefined ? 0 : journaledPosition(consumed.position)?.seq ?? 0;
   }
 
   /** Reads a journaled step's input again, push by push, and runs it with the same boundaries. */
-  private async replay(journaled: JournaledStep): Promise<void> {
+  private async replay(journaled: JournaledStep, journaledPushes: readonly JournaledPush[]): Promise<void> {
     const inputs = new Map<string, Update[]>();
     const pushes: Push[] = [];
     const positions = new Map([...this.consumed].map(([name, { position }]) => [name, position]));
     for (const [name, position] of journaled.pushes) {
       const endpoint = this.endpoints.inputs.find((input) => input.name === name);
       if (!endpoint) throw new StateDirError(STATE_DIR_INVALID, `the journal of step ${journaled.step} names input ${name}, which the program does not have`);
-      if (endpoint.connector.replay !== 'by-position') {
-        // openPipeline refuses a state directory for such a program; this only keeps replay honest.
-        throw new StateDirError(STATE_DIR_INPUT_NOT_REPLAYABLE, `the journal of step ${journaled.step} names input ${name}, which cannot replay what it pushed`);
-      }
-      const changes = await endpoint.connector.read(positions.get(name), position, (error) => this.reportInputError(endpoint, error));
+      const changes = endpoint.connector.replay === 'by-position'
+        ? await endpoint.connector.read(positions.get(name), position, (error) => this.reportInputError(endpoint, error))
+        : this.journaledChanges(journaledPushes, name, positions.get(name), position, journaled.step);
       positions.set(name, position);
       this.addInput(inputs, endpoint, changes);
       pushes.push({ endpoint: name, position, rows: changes.length });
@@ -138,20 +166,42 @@ export class Pipeline {
     await this.step(inputs, pushes, { replayed: true });
   }
 
+  /** The changes a journaled input pushed after `from` up to `to` (positions the steps recorded), from the push journal. */
+  private journaledChanges(pushes: readonly JournaledPush[], endpoint: string, from: InputPosition | undefined, to: InputPosition, step: number): Update[] {
+    const after = from === undefined ? 0 : journaledPosition(from)?.seq ?? 0;
+    const through = journaledPosition(to)?.seq;
+    const covered = pushes.filter((push) => push.endpoint === endpoint && push.seq > after && push.seq <= (through ?? -1));
+    if (through === undefined || covered.at(-1)?.seq !== through) {
+      throw new StateDirError(STATE_DIR_INVALID, `the journal of step ${step} names push ${through ?? JSON.stringify(to)} of input ${endpoint}, `
+        + 'which the push journal does not hold; delete the state directory to start over');
+    }
+    return covered.flatMap((push) => push.changes);
+  }
+
   private async runInput(endpoint: InputEndpoint): Promise<void> {
     this.inputsRunning += 1;
+    const journal = endpoint.connector.replay === 'journal' ? this.state?.pushJournal : undefined;
+    const accept = (changes: readonly Update[], position: InputPosition): Promise<void> => {
+      this.pendingPushes.push({ endpoint: endpoint.name, position, rows: changes.length });
+      if (changes.length === 0) return Promise.resolve();
+      this.addInput(this.pending, endpoint, changes);
+      this.pendingRows += changes.length;
+      this.wake();
+      return this.room();
+    };
     try {
+      const unconsumed = this.unconsumed.filter((push) => push.endpoint === endpoint.name);
+      for (const push of unconsumed) await accept(push.changes, { seq: push.seq, source: push.position });
+      const from = unconsumed.at(-1)?.position ?? this.resumePosition(endpoint);
       await endpoint.connector.run({
         push: async (changes, position) => {
-          this.pendingPushes.push({ endpoint: endpoint.name, position, rows: changes.length });
-          if (changes.length === 0) return;
-          this.addInput(this.pending, endpoint, changes);
-          this.pendingRows += changes.length;
-          this.wake();
-          await this.room();
+          if (journal === undefined) return accept(changes, position);
+          // Accepted only once on disk: what the source was told is taken is never lost.
+          const seq = await journal.append(endpoint.name, position, changes);
+          return accept(changes, { seq, source: position });
         },
         reportError: (error) => this.reportInputError(endpoint, error),
-      }, this.consumed.get(endpoint.name)?.position);
+      }, from);
     } catch (error) {
       this.failure ??= error instanceof DynaviewError
         ? error
@@ -161,6 +211,13 @@ export class Pipeline {
       this.inputsRunning -= 1;
       this.wake();
     }
+  }
+
+  /** Where a connector goes on from: its own position after what the steps so far consumed. */
+  private resumePosition(endpoint: InputEndpoint): InputPosition | undefined {
+    const consumed = this.consumed.get(endpoint.name);
+    if (consumed === undefined) return undefined;
+    return endpoint.connector.replay === 'journal' ? sourcePosition(consumed.position) : consumed.position;
   }
 
   private addInput(inputs: Map<string, Update[]>, endpoint: InputEndpoint, changes: readonly Update[]): void {
@@ -211,11 +268,47 @@ export class Pipeline {
     this.stats.steps += 1;
     this.consume(pushes);
     if (this.state && !replayed) await this.state.journalStep({ step, pushes: pushes.map((push) => [push.endpoint, push.position] as const) });
+    this.unwritten.push({ step, positions: new Map(pushes.map((push) => [push.endpoint, push.position])) });
     for (const runner of this.outputs) {
       const delta = deltas.get(runner.endpoint.view.name);
       if (delta) runner.enqueue(delta, step, replayed);
     }
+    this.noteWritten();
     this.checkpointer?.stepped(() => this.checkpoint());
+  }
+
+  /** Tells the inputs which of their positions are now written everywhere (and, without a state directory, committed). */
+  private noteWritten(): void {
+    const writtenThrough = Math.min(...this.outputs.map((output) => output.unwrittenFrom)) - 1;
+    let written = 0;
+    while (written < this.unwritten.length && this.unwritten[written]!.step <= writtenThrough) written += 1;
+    if (written === 0) return;
+    const done = this.unwritten.splice(0, written);
+    const latest = new Map(done.flatMap((stepped) => [...stepped.positions]));
+    for (const [name, position] of latest) {
+      const connector = this.connectorOf(name);
+      if (connector === undefined) continue;
+      const own = connector.replay === 'journal' && this.state ? sourcePosition(position) : position;
+      connector.written?.(own);
+      if (!this.state) connector.committed?.(own);
+    }
+  }
+
+  /** A checkpoint is on disk: what it covers is committed, and the pushes journaled up to it are no longer needed. */
+  private saved(checkpoint: Checkpoint): Promise<void> {
+    let seq = 0;
+    for (const [name, { position }] of Object.entries(checkpoint.inputs)) {
+      const connector = this.connectorOf(name);
+      if (connector === undefined) continue;
+      const journaled = connector.replay === 'journal' ? journaledPosition(position) : undefined;
+      if (journaled !== undefined) seq = Math.max(seq, journaled.seq);
+      connector.committed?.(journaled === undefined ? position : journaled.source);
+    }
+    return this.state!.pushJournal.dropThrough(seq);
+  }
+
+  private connectorOf(endpoint: string): InputConnector | undefined {
+    return this.endpoints.inputs.find((input) => input.name === endpoint)?.connector;
   }
 
   private consume(pushes: readonly Push[]): void {

@@ -10,9 +10,9 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { DynaviewError } from '../errors.js';
 import type { OutputConnector } from '../connectors/outputs/output.js';
-import { programIdentity, STATE_DIR_INPUT_NOT_REPLAYABLE, StateDirError } from './checkpoint.js';
+import { programIdentity } from './checkpoint.js';
 import { Pipeline, type PipelineStats } from './controller.js';
-import type { InputEndpoint, OutputEndpoint } from './endpoints.js';
+import type { OutputEndpoint } from './endpoints.js';
 import { OutputRunner } from './output-runner.js';
 import type { LoadedProgram } from './program.js';
 import { StateDir } from './state-dir.js';
@@ -81,7 +81,6 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
   const { logger } = options;
   const registry = options.registry ?? new Registry();
   const endpoints = options.outputs ?? program.endpoints.outputs;
-  if (options.stateDir !== undefined) refuseUnreplayableInputs(program.endpoints.inputs, options.stateDir);
   const state = options.stateDir === undefined ? undefined : await StateDir.open(options.stateDir, programIdentity(program.file, program.source));
   const connectors: OutputConnector[] = [];
   try {
@@ -99,18 +98,6 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
     await closeAll(connectors, state);
     throw error;
   }
-}
-
-/**
- * A restart from a state directory replays the steps journaled after its checkpoint by reading
- * their input again, which only inputs that declare `replay: 'by-position'` can.
- */
-function refuseUnreplayableInputs(inputs: readonly InputEndpoint[], stateDir: string): void {
-  const unreplayable = inputs.filter((input) => input.connector.replay !== 'by-position').map((input) => input.name);
-  if (unreplayable.length === 0) return;
-  throw new StateDirError(STATE_DIR_INPUT_NOT_REPLAYABLE,
-    `state directory ${stateDir}: input ${unreplayable.join(', ')} cannot replay what it pushed, which a restart from a checkpoint needs; `
-      + 'run without --state-dir');
 }
 
 async function closeAll(connectors: readonly OutputConnector[], state: StateDir | undefined): Promise<void> {

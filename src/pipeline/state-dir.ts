@@ -4,7 +4,7 @@
  * directory gets a checkpoint of step 0 at once, so that it is claimed by its program before
  * anything else is written.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
@@ -12,6 +12,7 @@ import {
   decodeCheckpoint, encodeCheckpoint, STATE_DIR_INVALID, STATE_DIR_PROGRAM_MISMATCH, STATE_DIR_UNUSABLE, StateDirError,
   type Checkpoint, type ProgramIdentity,
 } from './checkpoint.js';
+import { PushJournal, type JournaledPush } from './push-journal.js';
 import { StepJournal, type JournaledStep } from './step-journal.js';
 
 export class StateDir {
@@ -22,6 +23,9 @@ export class StateDir {
     readonly checkpoint: Checkpoint,
     /** Steps after the checkpoint that a previous run may have started writing: replay them first. */
     readonly unfinishedSteps: readonly JournaledStep[],
+    readonly pushJournal: PushJournal,
+    /** The pushes the push journal holds, in order; some may be covered by the checkpoint already. */
+    readonly journaledPushes: readonly JournaledPush[],
   ) {}
 
   static async open(dir: string, program: ProgramIdentity): Promise<StateDir> {
@@ -45,6 +49,8 @@ export class StateDir {
         // Steps without the checkpoint they follow (which someone deleted) cannot be replayed.
         await journal.dropThrough(Infinity);
       }
+      // Pushes are accepted before the first step; only a directory without its checkpoint has none to keep.
+      if (saved === undefined) await rm(join(dir, 'pushes'), { recursive: true, force: true });
       const covered = checkpoint.step;
       const unfinished = progressed === undefined ? [] : steps.filter((journaled) => journaled.step > covered);
       if (unfinished.length > 0 && unfinished[0]!.step !== covered + 1) {
@@ -52,7 +58,8 @@ export class StateDir {
         throw new StateDirError(STATE_DIR_INVALID, `${join(dir, 'steps.jsonl')} starts at step ${unfinished[0]!.step}, `
           + `but ${checkpointFile} covers steps up to ${covered}; delete ${dir} to start over`);
       }
-      return new StateDir(dir, journal, checkpoint, unfinished);
+      const { journal: pushJournal, pushes } = await PushJournal.open(join(dir, 'pushes'));
+      return new StateDir(dir, journal, checkpoint, unfinished, pushJournal, pushes);
     });
   }
 
@@ -69,8 +76,9 @@ export class StateDir {
     });
   }
 
-  close(): Promise<void> {
-    return this.journal.close();
+  async close(): Promise<void> {
+    await this.journal.close();
+    await this.pushJournal.close();
   }
 }
 

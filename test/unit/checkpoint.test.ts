@@ -121,7 +121,7 @@ describe('state directory', () => {
     await state.close();
     assert.deepEqual(state.checkpoint, { program: PROGRAM, step: 0, inputs: {}, engine: null });
     assert.deepEqual(state.unfinishedSteps, []);
-    assert.deepEqual((await readdir(dir)).sort(), ['checkpoint', 'steps.jsonl']);
+    assert.deepEqual((await readdir(dir)).sort(), ['checkpoint', 'pushes', 'steps.jsonl']);
   });
 
   test('journaled steps after the checkpoint are returned for replay, and saving a checkpoint drops those it covers', async () => {

@@ -1,34 +1,60 @@
-// Input connectors come from a registry by Feldera's transport name, and declare whether they can
-// replay what they pushed; a restart from a state directory needs every input to be able to.
+// Input connectors come from a registry by Feldera's transport name, and declare how a restart gets
+// what they pushed again: by reading it again, or from the pipeline's push journal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { access } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import type { InputConnector, InputContext, InputSink, InputTransports } from '../../src/connectors/inputs/input.js';
+import type { InputConnector, InputContext, InputPosition, InputSink, InputTransports } from '../../src/connectors/inputs/input.js';
 import { INPUT_TRANSPORT_NAMES, INPUT_TRANSPORTS, createInputConnector } from '../../src/connectors/inputs/registry.js';
-import { DynaviewError } from '../../src/errors.js';
-import { STATE_DIR_INPUT_NOT_REPLAYABLE } from '../../src/pipeline/checkpoint.js';
-import { compileSource } from '../../src/pipeline/program.js';
-import { openPipeline } from '../../src/pipeline/run.js';
+import { programIdentity } from '../../src/pipeline/checkpoint.js';
+import { compileSource, type LoadedProgram } from '../../src/pipeline/program.js';
+import { openPipeline, type PipelineRun } from '../../src/pipeline/run.js';
+import { StateDir } from '../../src/pipeline/state-dir.js';
 import { useTempFiles } from '../support/temp-files.js';
 
 const silent = pino({ level: 'silent' });
 const temp = useTempFiles('dynaview-input-registry-');
 
-/** A push source: it hands over two rows and cannot produce them again. */
+/** What the push sources of a test were told. */
+const heard = { from: [] as unknown[], written: [] as unknown[], committed: [] as unknown[] };
+
+/** A push source: it hands over rows 1 to 4, two per push, from where it was told to go on, and cannot produce them again. */
 function pushSource(_transport: unknown, context: InputContext): InputConnector {
   return {
     name: context.connector,
     replay: 'journal',
-    async run(sink: InputSink): Promise<void> {
-      await sink.push([{ row: { id: 1 }, weight: 1 }, { row: { id: 2 }, weight: 1 }], null);
+    async run(sink: InputSink, from?: InputPosition): Promise<void> {
+      heard.from.push(from);
+      for (let n = (from as { n: number } | undefined)?.n ?? 0; n < 4; n += 2) {
+        await sink.push([{ row: { id: n + 1 }, weight: 1 }, { row: { id: n + 2 }, weight: 1 }], { n: n + 2 });
+      }
     },
     stop(): void {},
+    written(position: InputPosition): void {
+      heard.written.push(position);
+    },
+    committed(position: InputPosition): void {
+      heard.committed.push(position);
+    },
   };
 }
 
 const TEST_TRANSPORTS: InputTransports = { ...INPUT_TRANSPORTS, push_input: pushSource };
+
+function clearHeard(): void {
+  for (const list of Object.values(heard)) list.length = 0;
+}
+
+async function runToEnd(program: LoadedProgram, stateDir?: string): Promise<PipelineRun> {
+  const run = await openPipeline(program, { logger: silent, ...(stateDir === undefined ? {} : { stateDir }) });
+  try {
+    await run.run();
+  } finally {
+    await run.close();
+  }
+  return run;
+}
 
 const PUSH_PROGRAM = `CREATE TABLE t (id INT NOT NULL) WITH ('connectors' = '[{"name": "push", "transport": {"name": "push_input"}}]');
 CREATE VIEW v AS SELECT * FROM t;
@@ -51,25 +77,40 @@ test('a program names the input transports of the registry it is compiled with, 
   assert.match(compileSource(PUSH_PROGRAM, '/programs/p.sql').problems[0]?.message ?? '', /"push_input" is not an input transport/);
 });
 
-test('a program with an input that cannot replay is refused a state directory, which is not created', async () => {
+test('without a state directory a push source is told what is written and committed, and starts from the beginning', async () => {
+  clearHeard();
   const program = compileSource(PUSH_PROGRAM, join(temp.dir, 'p.sql'), { inputTransports: TEST_TRANSPORTS });
-  const stateDir = join(temp.dir, 'state');
-  await assert.rejects(openPipeline(program, { logger: silent, stateDir }), (error: unknown) => {
-    assert.ok(error instanceof DynaviewError);
-    assert.equal(error.code, STATE_DIR_INPUT_NOT_REPLAYABLE);
-    assert.equal(error.message, `state directory ${stateDir}: input t.push cannot replay what it pushed, which a restart from a checkpoint needs; run without --state-dir`);
-    return true;
-  });
-  await assert.rejects(access(stateDir), { code: 'ENOENT' });
+  const run = await runToEnd(program);
+  assert.equal(run.stats.inputRows['t.push'], 4);
+  assert.deepEqual(heard.from, [undefined]);
+  assert.deepEqual(heard.written.at(-1), { n: 4 });
+  assert.deepEqual(heard.committed.at(-1), { n: 4 });
 });
 
-test('a program with an input that cannot replay runs without a state directory', async () => {
+test('with a state directory its pushes are journaled, committed with the checkpoint, and a restart goes on from its own position', async () => {
+  clearHeard();
   const program = compileSource(PUSH_PROGRAM, join(temp.dir, 'p.sql'), { inputTransports: TEST_TRANSPORTS });
-  const run = await openPipeline(program, { logger: silent });
-  try {
-    await run.run();
-  } finally {
-    await run.close();
-  }
-  assert.equal(run.stats.inputRows['t.push'], 2);
+  const stateDir = join(temp.dir, 'journaled');
+  const first = await runToEnd(program, stateDir);
+  assert.equal(first.stats.inputRows['t.push'], 4);
+  assert.deepEqual(heard.committed.at(-1), { n: 4 }, 'the final checkpoint commits the last push');
+  assert.ok((await readdir(join(stateDir, 'pushes'))).length >= 1);
+  clearHeard();
+  const second = await runToEnd(program, stateDir);
+  assert.deepEqual(heard.from, [{ n: 4 }]);
+  assert.equal(second.stats.inputRows['t.push'], 0);
+});
+
+test('pushes journaled but never stepped (a crash right after they were accepted) are fed again before the source goes on after them', async () => {
+  clearHeard();
+  const path = join(temp.dir, 'p.sql');
+  const program = compileSource(PUSH_PROGRAM, path, { inputTransports: TEST_TRANSPORTS });
+  const stateDir = join(temp.dir, 'crashed');
+  const state = await StateDir.open(stateDir, programIdentity(path, PUSH_PROGRAM));
+  await state.pushJournal.append('t.push', { n: 2 }, [{ row: { id: 1 }, weight: 1 }, { row: { id: 2 }, weight: 1 }]);
+  await state.close();
+  const run = await runToEnd(program, stateDir);
+  assert.deepEqual(heard.from, [{ n: 2 }]);
+  assert.equal(run.stats.inputRows['t.push'], 4, 'two rows from the journal, two from the source');
+  assert.deepEqual(heard.committed.at(-1), { n: 4 });
 });

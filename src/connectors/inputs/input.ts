@@ -59,6 +59,11 @@ interface InputConnectorBase {
   run(sink: InputSink, from?: InputPosition): Promise<void>;
   stop(): void;
   /**
+   * Called, in order, with a position this connector pushed once every change up to it is written
+   * to every output (e.g. to tell a client its data has arrived).
+   */
+  written?(position: InputPosition): void;
+  /**
    * Called, in order, with a position this connector pushed once nothing up to it will ever be
    * asked of the source again: every change up to it is written to every output and, with a state
    * directory, covered by a saved checkpoint. A source that keeps its own read position (a
