@@ -14,7 +14,7 @@ import { runCommand } from './run-command.js';
 import { SIM_ARG_OPTIONS, SIM_HELP, SIM_USAGE, simCommand } from './sim-command.js';
 
 const USAGE = `usage:
-  dynaview run <program.sql> [--local] [--local-dir DIR] [--metrics-port N [--metrics-host HOST]]
+  dynaview run <program.sql> [--local] [--local-dir DIR] [--http-port N [--http-host HOST]]
                [--allow-write-failures] [--state-dir DIR]
   dynaview check <program.sql> [--describe]
   dynaview explain <program.sql>
@@ -25,8 +25,12 @@ run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and 
         embedded DynamoDB Local, points every dynamodb_output at it, creates missing tables from
         their index, and prints the tables at the end;
         --local-dir keeps DynamoDB Local's data in DIR between runs (default: in memory).
-        --metrics-port serves /metrics (Prometheus) and /status (JSON) on 127.0.0.1, or on
-        the address given with --metrics-host (0.0.0.0: every interface).
+        --http-port serves Feldera's HTTP API for the program (push to tables at
+        /v0/pipelines/<name>/ingress/<table>, completion_status, stream views at
+        /egress/<view>) with /metrics (Prometheus) and /status (JSON), on 127.0.0.1, or on the
+        address given with --http-host (0.0.0.0: every interface); port 0 picks a free one and
+        logs it. A program without input connectors then runs until SIGINT/SIGTERM.
+        --metrics-port and --metrics-host are other names for --http-port and --http-host.
         --allow-write-failures reports items that could not be written but exits 0 for them.
         --state-dir saves checkpoints in DIR as the writes complete; running the same command
         again after a stop or a crash goes on from the last one.
@@ -49,6 +53,8 @@ async function main(argv: readonly string[]): Promise<number> {
       options: {
         local: { type: 'boolean', default: false },
         'local-dir': { type: 'string' },
+        'http-port': { type: 'string' },
+        'http-host': { type: 'string' },
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
         'allow-write-failures': { type: 'boolean', default: false },
@@ -83,16 +89,19 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`dynaview: ${command && !known ? `unknown command "${command}"` : 'expected a command and one program file'}\n${USAGE}\n`);
     return EXIT_INVALID;
   }
-  let metricsPort: number | undefined;
-  if (values['metrics-port'] !== undefined) {
-    metricsPort = Number(values['metrics-port']);
-    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
-      process.stderr.write(`dynaview: --metrics-port must be a port number (got "${values['metrics-port']}")\n`);
+  const port = aliased(values, 'http-port', 'metrics-port');
+  const host = aliased(values, 'http-host', 'metrics-host');
+  if (typeof port === 'number' || typeof host === 'number') return EXIT_INVALID;
+  let httpPort: number | undefined;
+  if (port !== undefined) {
+    httpPort = Number(port.value);
+    if (port.value.trim() === '' || !Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) {
+      process.stderr.write(`dynaview: --${port.name} must be a port number (got "${port.value}")\n`);
       return EXIT_INVALID;
     }
   }
-  if (values['metrics-host'] !== undefined && metricsPort === undefined) {
-    process.stderr.write('dynaview: --metrics-host needs --metrics-port\n');
+  if (host !== undefined && httpPort === undefined) {
+    process.stderr.write(`dynaview: --${host.name} needs --${host.name === 'http-host' ? 'http-port' : 'metrics-port'}\n`);
     return EXIT_INVALID;
   }
   if (values['state-dir'] !== undefined && values.local && values['local-dir'] === undefined) {
@@ -119,8 +128,8 @@ async function main(argv: readonly string[]): Promise<number> {
         local: values.local || values['local-dir'] !== undefined,
         ...(values['local-dir'] ? { localDir: resolve(values['local-dir']) } : {}),
         ...(values['state-dir'] ? { stateDir: resolve(values['state-dir']) } : {}),
-        ...(metricsPort === undefined ? {} : { metricsPort }),
-        ...(values['metrics-host'] === undefined ? {} : { metricsHost: values['metrics-host'] }),
+        ...(httpPort === undefined ? {} : { httpPort }),
+        ...(host === undefined ? {} : { httpHost: host.value }),
         allowWriteFailures: values['allow-write-failures'],
         logger,
         out: process.stdout,
@@ -144,6 +153,19 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`internal error (please report it): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return EXIT_RUNTIME_FAILURE;
   }
+}
+
+/**
+ * The value of an option that has two names; EXIT_INVALID (after saying why) when both are given.
+ */
+function aliased(values: Record<string, unknown>, name: string, alias: string): { name: string; value: string } | undefined | typeof EXIT_INVALID {
+  const given = [name, alias].filter((option) => typeof values[option] === 'string');
+  if (given.length === 2) {
+    process.stderr.write(`dynaview: --${name} and --${alias} are two names of one option; give one\n`);
+    return EXIT_INVALID;
+  }
+  const [option] = given;
+  return option === undefined ? undefined : { name: option, value: values[option] as string };
 }
 
 // Exit explicitly: idle keep-alive sockets and timers must not keep a finished run alive.

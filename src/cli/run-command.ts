@@ -3,7 +3,7 @@
  * an embedded DynamoDB Local with --local), runs it until the inputs are exhausted or a signal
  * arrives, and reports what was written.
  */
-import type { Server } from 'node:http';
+import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { DynaviewError } from '../errors.js';
 import { loadProgram } from '../pipeline/program.js';
@@ -11,7 +11,7 @@ import { openPipeline, type PipelineRun } from '../pipeline/run.js';
 import { LocalDynamoDB } from './local-dynamodb.js';
 import { ProgramInvalid, RunFailed } from './outcome.js';
 import { Progress } from './progress.js';
-import { DEFAULT_METRICS_HOST, serverUrl, startStatusServer } from './status-server.js';
+import { ApiServer, DEFAULT_HTTP_HOST } from '../server/api-server.js';
 
 export interface RunOptions {
   file: string;
@@ -19,9 +19,10 @@ export interface RunOptions {
   localDir?: string;
   /** Checkpoints go here, and a run starts from the one found here (--state-dir). */
   stateDir?: string;
-  metricsPort?: number;
-  /** Address the metrics server listens on; 127.0.0.1 when not given. */
-  metricsHost?: string;
+  /** Serve the HTTP API (with metrics and status) on this port; 0 picks a free one. */
+  httpPort?: number;
+  /** Address the HTTP server listens on; 127.0.0.1 when not given. */
+  httpHost?: string;
   /** Items that could not be written are reported but do not fail the run. */
   allowWriteFailures?: boolean;
   logger: Logger;
@@ -35,24 +36,30 @@ export async function runCommand(options: RunOptions): Promise<void> {
 
   let local: LocalDynamoDB | undefined;
   let run: PipelineRun | undefined;
-  let server: Server | undefined;
+  let server: ApiServer | undefined;
   let removeSignalHandlers = (): void => {};
   try {
+    if (options.httpPort !== undefined) {
+      // Listening before the pipeline opens: clients get 503 (starting) rather than a refused connection.
+      server = await ApiServer.start({
+        host: options.httpHost ?? DEFAULT_HTTP_HOST, port: options.httpPort, pipeline: basename(options.file, '.sql'), catalog: program.catalog, logger,
+      });
+      logger.info(`HTTP API at ${server.url}/v0/pipelines/${basename(options.file, '.sql')}/ (ingress, egress, completion_status), metrics at /metrics, status at /status`);
+    }
     if (options.local) local = await LocalDynamoDB.start(program.endpoints.outputs, options.localDir, logger);
     run = await openPipeline(program, {
       logger,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(local ? { outputs: local.outputs } : {}),
+      httpApi: server !== undefined,
     });
     const pipeline = run;
     const progress = new Progress(pipeline, logger);
 
-    if (options.metricsPort !== undefined) {
-      server = await startStatusServer(options.metricsHost ?? DEFAULT_METRICS_HOST, options.metricsPort, pipeline.registry, () => progress.status());
-      logger.info(`metrics at ${serverUrl(server)}/metrics, status at /status`);
-    }
+    server?.running(pipeline, () => progress.status());
     removeSignalHandlers = onSignals(() => {
       logger.warn('stopping: finishing the current step and writing what is queued (signal again to abort)');
+      server?.stopping();
       pipeline.stop();
     }, () => {
       local?.kill();
@@ -64,6 +71,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
       await pipeline.run();
     } finally {
       progress.stop();
+      server?.stopping();
     }
     options.out.write(`${progress.summary()}\n`);
     if (local) await local.printTables(options.out);
@@ -79,7 +87,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
   } finally {
     removeSignalHandlers();
     await run?.close();
-    server?.close();
+    await server?.close();
     await local?.stop();
   }
 }

@@ -21,6 +21,7 @@ import type { Update } from '../schema.js';
 import type { InputConnector, InputPosition } from '../connectors/inputs/input.js';
 import type { Catalog } from '../engine/catalog.js';
 import { Circuit } from '../engine/circuit.js';
+import type { ZSet } from '../engine/zset.js';
 import { STATE_DIR_INVALID, StateDirError, type Checkpoint, type ConsumedInput } from './checkpoint.js';
 import { Checkpointer } from './checkpointer.js';
 import type { Endpoints, InputEndpoint } from './endpoints.js';
@@ -52,6 +53,15 @@ interface Push {
   readonly rows: number;
 }
 
+/**
+ * Something that sees every step's changes of every view (an HTTP egress stream). With
+ * `whenReady`, steps wait for it as they wait for full outputs.
+ */
+export interface StepObserver {
+  stepped(step: number, deltas: ReadonlyMap<string, ZSet>): void;
+  whenReady?(): Promise<void> | undefined;
+}
+
 /** The inputs' positions after a step, kept until its changes are written. */
 interface SteppedPositions {
   readonly step: number;
@@ -70,6 +80,8 @@ export class Pipeline {
   private stepNumber = 0;
   private readonly checkpointer: Checkpointer | null;
   private inputsRunning = 0;
+  /** Inputs running that end by themselves. */
+  private boundedRunning = 0;
   private stopping = false;
   private wakeStepper: (() => void) | null = null;
   private roomWaiters: Array<() => void> = [];
@@ -78,6 +90,7 @@ export class Pipeline {
   private unwritten: SteppedPositions[] = [];
   /** Pushes of journaled inputs that no journaled step consumed, in journal order: fed again before the inputs run. */
   private unconsumed: JournaledPush[] = [];
+  private readonly observers = new Set<StepObserver>();
   readonly stats: PipelineStats = { steps: 0, inputRows: {}, inputErrors: 0, stalledMs: 0, startedAt: Date.now() };
 
   constructor(
@@ -86,9 +99,15 @@ export class Pipeline {
     private readonly outputs: readonly OutputRunner[],
     private readonly logger: Logger,
     private readonly state?: StateDir,
+    /** Every view's changes leave the engine, for step observers; otherwise only those of views with an output. */
+    allViews = false,
+    /**
+     * Inputs that never end by themselves (HTTP ingress): when the program has other inputs, the
+     * run stops once those are exhausted; otherwise it runs until stop().
+     */
+    private readonly openEnded: ReadonlySet<string> = new Set(),
   ) {
-    // Only the changes of views with an output leave the engine.
-    this.circuit = new Circuit(catalog, { outputs: outputs.map((runner) => runner.endpoint.view.name) });
+    this.circuit = new Circuit(catalog, allViews ? {} : { outputs: outputs.map((runner) => runner.endpoint.view.name) });
     this.checkpointer = state ? new Checkpointer(state, outputs, logger, (checkpoint) => this.saved(checkpoint)) : null;
     for (const endpoint of endpoints.inputs) this.stats.inputRows[endpoint.name] = 0;
     for (const output of outputs) output.onProgress(() => this.noteWritten());
@@ -110,6 +129,25 @@ export class Pipeline {
     if (broken?.fatal) throw broken.fatal;
     if (this.failure) throw this.failure;
     if (this.checkpointer?.failure) throw this.checkpointer.failure;
+  }
+
+  /** Shows `observer` every step from now on, until the returned function is called. */
+  observe(observer: StepObserver): () => void {
+    this.observers.add(observer);
+    this.wake();
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  /** The rows a materialized view holds after the last step; undefined for any other relation. */
+  contents(view: string): ZSet | undefined {
+    return this.circuit.contents(view);
+  }
+
+  /** Whether stop() was called or the run ended. */
+  get stopped(): boolean {
+    return this.stopping;
   }
 
   /** Stops the inputs; the step in progress and everything queued is still written. */
@@ -180,6 +218,8 @@ export class Pipeline {
 
   private async runInput(endpoint: InputEndpoint): Promise<void> {
     this.inputsRunning += 1;
+    const bounded = !this.openEnded.has(endpoint.name);
+    if (bounded) this.boundedRunning += 1;
     const journal = endpoint.connector.replay === 'journal' ? this.state?.pushJournal : undefined;
     const accept = (changes: readonly Update[], position: InputPosition): Promise<void> => {
       this.pendingPushes.push({ endpoint: endpoint.name, position, rows: changes.length });
@@ -209,6 +249,10 @@ export class Pipeline {
       this.stop();
     } finally {
       this.inputsRunning -= 1;
+      if (bounded) {
+        this.boundedRunning -= 1;
+        if (this.boundedRunning === 0) this.stop();
+      }
       this.wake();
     }
   }
@@ -274,6 +318,7 @@ export class Pipeline {
       if (delta) runner.enqueue(delta, step, replayed);
     }
     this.noteWritten();
+    for (const observer of this.observers) observer.stepped(step, deltas);
     this.checkpointer?.stepped(() => this.checkpoint());
   }
 
@@ -349,6 +394,7 @@ export class Pipeline {
   }
 
   private async waitForOutputs(): Promise<void> {
+    for (const observer of this.observers) await observer.whenReady?.();
     const full = this.outputs.filter((o) => o.full);
     if (full.length === 0) return;
     const started = Date.now();

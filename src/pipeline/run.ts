@@ -11,11 +11,17 @@ import { Registry } from 'prom-client';
 import { DynaviewError } from '../errors.js';
 import type { OutputConnector } from '../connectors/outputs/output.js';
 import { programIdentity } from './checkpoint.js';
-import { Pipeline, type PipelineStats } from './controller.js';
+import { HttpIngress } from '../connectors/inputs/http/http-ingress.js';
+import type { TableDef } from '../engine/catalog.js';
+import type { ZSet } from '../engine/zset.js';
+import { Pipeline, type PipelineStats, type StepObserver } from './controller.js';
 import type { OutputEndpoint } from './endpoints.js';
 import { OutputRunner } from './output-runner.js';
 import type { LoadedProgram } from './program.js';
 import { StateDir } from './state-dir.js';
+
+/** The connector name of a table's HTTP ingress: its endpoint is `<table>.api-ingress`. */
+export const HTTP_INGRESS_NAME = 'api-ingress';
 
 export interface PipelineOptions {
   logger: Logger;
@@ -25,6 +31,12 @@ export interface PipelineOptions {
   registry?: Registry;
   /** The output endpoints to run in place of the program's own, e.g. pointed at other services. */
   outputs?: readonly OutputEndpoint[];
+  /**
+   * Serve the HTTP API's data paths: every table takes pushes (`ingress`) besides its own
+   * connectors, and every view's changes can be observed (`observe`). A program with input
+   * connectors still ends when they are exhausted; one without runs until stop().
+   */
+  httpApi?: boolean;
 }
 
 export class PipelineRun {
@@ -37,7 +49,24 @@ export class PipelineRun {
     /** Every output connector's metrics. */
     readonly registry: Registry,
     private readonly state: StateDir | undefined,
+    /** With the HTTP API: each table's ingress, by table name. */
+    readonly ingress: ReadonlyMap<string, HttpIngress>,
   ) {}
+
+  /** Shows `observer` the changes of every view after every step from now on, until the returned function is called (HTTP API only). */
+  observe(observer: StepObserver): () => void {
+    return this.pipeline.observe(observer);
+  }
+
+  /** The rows a materialized view holds now (empty for other relations). */
+  contents(view: string): ZSet {
+    return this.pipeline.contents(view) ?? [];
+  }
+
+  /** Whether stop() was called or the run ended. */
+  get stopping(): boolean {
+    return this.pipeline.stopped;
+  }
 
   get stats(): PipelineStats {
     return this.pipeline.stats;
@@ -92,8 +121,15 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
       connectors.push(connector);
       runners.push(new OutputRunner(endpoint, connector, logger, resume?.step ?? 0));
     }
-    const pipeline = new Pipeline(program.catalog, program.endpoints, runners, logger, state);
-    return new PipelineRun(pipeline, runners, registry, state);
+    const ingress = new Map(options.httpApi ? [...program.catalog.relations.values()].flatMap((relation) => relation.kind === 'table'
+      ? [[relation.name, new HttpIngress({ connector: `${relation.name}.${HTTP_INGRESS_NAME}`, table: relation, baseDir: '.' })] as const]
+      : []) : []);
+    const inputs = [...program.endpoints.inputs, ...[...ingress.values()].map((connector) => ({
+      name: connector.name, table: program.catalog.relations.get(connector.table) as TableDef, connector,
+    }))];
+    const openEnded = new Set([...ingress.values()].map((connector) => connector.name));
+    const pipeline = new Pipeline(program.catalog, { ...program.endpoints, inputs }, runners, logger, state, options.httpApi === true, openEnded);
+    return new PipelineRun(pipeline, runners, registry, state, ingress);
   } catch (error) {
     await closeAll(connectors, state);
     throw error;

@@ -118,7 +118,7 @@ test('SIGINT stops an unbounded input, finishes the current step, writes everyth
   const port = await freePort();
   const cli = startCli(['run', join(dir, 'forever.sql'), '--metrics-port', String(port)]);
   try {
-    await cli.waitFor(/metrics at http/);
+    await cli.waitFor(/HTTP API at http/);
     // Runs until some hundred rows have been written, however long that takes on a loaded machine.
     const written = /^dynamodb_output_records_written_total\{endpoint="v\.unnamed-0"\} (\d+)$/m;
     for (;;) {

@@ -77,7 +77,7 @@ async function programs(credentials: Credentials, input: object): Promise<Progra
 }
 
 const unbounded = { transport: { name: 'datagen', config: { plan: [{ rate: 1000 }] } } };
-const METRICS_URL = /metrics at (http:\/\/[^\s/]+)\/metrics/;
+const METRICS_URL = /HTTP API at (http:\/\/[^\s/]+)\//;
 
 interface ServedRun {
   result: CliResult;
