@@ -31,7 +31,7 @@ import type { JournaledPush } from './push-journal.js';
 import type { StateDir } from './state-dir.js';
 import type { JournaledStep } from './step-journal.js';
 
-/** Input rows gathered for the next step before inputs are made to wait. */
+/** Input rows gathered for the next step, over all inputs, before inputs are made to wait. */
 const MAX_PENDING_INPUT_ROWS = 100_000;
 const STALL_LOG_INTERVAL_MS = 10_000;
 
@@ -72,6 +72,8 @@ export class Pipeline {
   private readonly circuit: Circuit;
   private pending = new Map<string, Update[]>();
   private pendingRows = 0;
+  /** Per input, the rows of its pushes since the last step. */
+  private pendingByInput = new Map<string, number>();
   /** The pushes since the last step, in order: what the next step consumes. */
   private pendingPushes: Push[] = [];
   /** Per input, where the steps so far have consumed it to. */
@@ -226,8 +228,9 @@ export class Pipeline {
       if (changes.length === 0) return Promise.resolve();
       this.addInput(this.pending, endpoint, changes);
       this.pendingRows += changes.length;
+      this.pendingByInput.set(endpoint.name, (this.pendingByInput.get(endpoint.name) ?? 0) + changes.length);
       this.wake();
-      return this.room();
+      return this.room(endpoint);
     };
     try {
       const unconsumed = this.unconsumed.filter((push) => push.endpoint === endpoint.name);
@@ -290,6 +293,7 @@ export class Pipeline {
       const pushes = this.pendingPushes;
       this.pending = new Map();
       this.pendingRows = 0;
+      this.pendingByInput = new Map();
       this.pendingPushes = [];
       this.releaseRoom();
       await this.failOnError(() => this.step(inputs, pushes, { replayed: false }));
@@ -411,9 +415,10 @@ export class Pipeline {
     }
   }
 
-  /** Resolves when inputs may push more. */
-  private room(): Promise<void> {
-    if (this.pendingRows < MAX_PENDING_INPUT_ROWS || this.stopping) return Promise.resolve();
+  /** Resolves when `endpoint` may push more: neither all inputs together nor it alone hold too much for the next step. */
+  private room(endpoint: InputEndpoint): Promise<void> {
+    const full = this.pendingRows >= MAX_PENDING_INPUT_ROWS || (this.pendingByInput.get(endpoint.name) ?? 0) >= endpoint.maxQueuedRecords;
+    if (!full || this.stopping) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 

@@ -26,6 +26,8 @@ export interface InputEndpoint {
   readonly name: string;
   readonly table: TableDef;
   readonly connector: InputConnector;
+  /** Changes of this input that may wait for the next step before its pushes are made to wait. */
+  readonly maxQueuedRecords: number;
 }
 
 export interface OutputEndpoint {
@@ -44,7 +46,8 @@ export interface Endpoints {
   problems: DynaviewError[];
 }
 
-const DEFAULT_MAX_QUEUED_RECORDS = 1_000_000;
+/** Feldera's default for inputs and outputs alike. */
+export const DEFAULT_MAX_QUEUED_RECORDS = 1_000_000;
 const DEFAULT_MAX_BUFFER_RECORDS = 10_000_000;
 
 const transportSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
@@ -125,14 +128,11 @@ class EndpointCompiler {
   private input(raw: unknown, i: number, table: TableDef): InputEndpoint {
     const connector = this.validate(inputSchema, raw, i);
     const name = this.endpointName(connector.name, i);
-    if (connector.max_queued_records !== undefined) {
-      // Inputs are paced by the pipeline's own backpressure; say so rather than ignore the option.
-      throw this.json.errorAt([i, 'max_queued_records'], 'SQL_NOT_SUPPORTED', `connector ${name}: max_queued_records is supported on output connectors only`);
-    }
     try {
       return {
         name,
         table,
+        maxQueuedRecords: connector.max_queued_records ?? DEFAULT_MAX_QUEUED_RECORDS,
         connector: createInputConnector(
           transportOf(connector),
           {

@@ -15,7 +15,7 @@ import { HttpIngress } from '../connectors/inputs/http/http-ingress.js';
 import type { TableDef } from '../engine/catalog.js';
 import type { ZSet } from '../engine/zset.js';
 import { Pipeline, type PipelineStats, type StepObserver } from './controller.js';
-import type { OutputEndpoint } from './endpoints.js';
+import { DEFAULT_MAX_QUEUED_RECORDS, type OutputEndpoint } from './endpoints.js';
 import { OutputRunner } from './output-runner.js';
 import type { LoadedProgram } from './program.js';
 import { StateDir } from './state-dir.js';
@@ -125,7 +125,7 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
       ? [[relation.name, new HttpIngress({ connector: `${relation.name}.${HTTP_INGRESS_NAME}`, table: relation, baseDir: '.' })] as const]
       : []) : []);
     const inputs = [...program.endpoints.inputs, ...[...ingress.values()].map((connector) => ({
-      name: connector.name, table: program.catalog.relations.get(connector.table) as TableDef, connector,
+      name: connector.name, table: program.catalog.relations.get(connector.table) as TableDef, connector, maxQueuedRecords: DEFAULT_MAX_QUEUED_RECORDS,
     }))];
     const openEnded = new Set([...ingress.values()].map((connector) => connector.name));
     const pipeline = new Pipeline(program.catalog, { ...program.endpoints, inputs }, runners, logger, state, options.httpApi === true, openEnded);

@@ -216,7 +216,7 @@ test('a metrics address this machine does not have is a runtime failure that nam
   // 203.0.113.0/24 is reserved for documentation, so it is no address of this machine.
   const result = await runCli(['run', inline, '--metrics-port', '0', '--metrics-host', '203.0.113.1']);
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /^error: cannot serve metrics on 203\.0\.113\.1 port 0: EADDRNOTAVAIL$/m);
+  assert.match(result.stderr, /^error: cannot serve HTTP on 203\.0\.113\.1 port 0: EADDRNOTAVAIL$/m);
   const withoutPort = await runCli(['run', inline, '--metrics-host', '127.0.0.1']);
   assert.equal(withoutPort.code, 2);
   assert.match(withoutPort.stderr, /--metrics-host needs --metrics-port/);
