@@ -184,3 +184,34 @@ async function nextData(reader: ChunkReader): Promise<Record<string, unknown>> {
     if (value['json_data'] !== undefined) return value;
   }
 }
+
+test('the server answers before the pipeline runs: 503 for data and "starting" in /status, then serves it; format defaults to CSV', { timeout: 120_000 }, async () => {
+  const dir = writeFiles({
+    'shop.sql': `
+      CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, customer VARCHAR NOT NULL, amount DECIMAL(10, 2));
+      CREATE VIEW totals WITH ('connectors' = '[{"index": "totals_idx", "transport": {"name": "dynamodb_output", "config": {"table": "shop_totals", "region": "us-east-1"}}}]')
+        AS SELECT customer, COUNT(*) AS n FROM orders GROUP BY customer;
+      CREATE INDEX totals_idx ON totals(customer);`,
+  });
+  // --local starts DynamoDB Local first, which takes a while: the server listens meanwhile.
+  const cli = startCli(['run', join(dir, 'shop.sql'), '--local', '--http-port', '0']);
+  try {
+    const [, url] = await cli.waitFor(/HTTP API at (http:\/\/[^/]+)\//);
+    const early = await fetch(`${url!}/v0/pipelines/shop/ingress/orders?format=json`, { method: 'POST', body: '' });
+    assert.equal(early.status, 503);
+    assert.equal((await early.json() as { error_code: string }).error_code, 'Initializing');
+    assert.deepEqual(await (await fetch(`${url!}/status`)).json(), { state: 'starting' });
+    while (((await (await fetch(`${url!}/status`)).json()) as { state?: string }).state === 'starting') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const pushed = await push(`${url!}/v0/pipelines/shop`, 'orders', '', '1,ann,2.50\n2,ann,1\n');
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    await complete(`${url!}/v0/pipelines/shop`, pushed.body['token'] as string);
+    cli.child.kill('SIGTERM');
+    const result = await cli.result;
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /totals\.unnamed-0 -> DynamoDB table shop_totals: 1 written/);
+  } finally {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  }
+});
