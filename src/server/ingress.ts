@@ -6,7 +6,8 @@
  * listing them while every record that could be read is still ingested.
  */
 import type { IncomingMessage } from 'node:http';
-import type { HttpIngress } from '../connectors/inputs/http/http-ingress.js';
+import { INGRESS_STOPPED, type HttpIngress } from '../connectors/inputs/http/http-ingress.js';
+import { DynaviewError } from '../errors.js';
 import type { InputFormat } from '../connectors/formats/format.js';
 import { parseInputFormat } from '../connectors/formats/registry.js';
 import type { InputRecordError } from '../connectors/formats/record-error.js';
@@ -28,7 +29,13 @@ export interface IngressAnswer {
 /** Ingests `request`'s body into `ingress` and returns the answer to send. */
 export async function ingest(request: IncomingMessage, ingress: HttpIngress, query: URLSearchParams): Promise<IngressAnswer> {
   const format = formatOf(query);
-  const result = await ingress.ingest(request, format, `POST /ingress/${ingress.table}`, MAX_REPORTED_ERRORS);
+  let result;
+  try {
+    result = await ingress.ingest(request, format, `POST /ingress/${ingress.table}`, MAX_REPORTED_ERRORS);
+  } catch (error) {
+    if (error instanceof DynaviewError && error.code === INGRESS_STOPPED) throw new ApiError(410, 'Terminating', error.message);
+    throw error;
+  }
   const token = encodeToken({ run: RUN_ID, table: ingress.table, pushes: result.completion });
   const numErrors = result.errors.length + result.moreErrors;
   if (numErrors === 0) return { status: 200, body: { token } };

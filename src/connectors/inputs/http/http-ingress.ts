@@ -13,8 +13,12 @@ import { createInputDecoder } from '../../formats/decoder.js';
 import type { InputFormat } from '../../formats/format.js';
 import type { InputRecordError } from '../../formats/record-error.js';
 import { z } from 'zod';
+import { DynaviewError } from '../../../errors.js';
 import type { Update } from '../../../schema.js';
 import { parsePosition, type InputContext, type InputPosition, type InputSink, type JournaledInputConnector } from '../input.js';
+
+/** The pipeline stopped in the middle of a request: what was pushed before is ingested, the rest is not. */
+export const INGRESS_STOPPED = 'INGRESS_STOPPED';
 
 /** Changes per push: large enough to amortize a step, small enough that a huge body streams. */
 const CHUNK_ROWS = 10_000;
@@ -100,6 +104,9 @@ export class HttpIngress implements JournaledInputConnector {
     let rows = 0;
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
+      if (this.sink === null) {
+        throw new DynaviewError(INGRESS_STOPPED, `the pipeline stopped while the request was being read; ${rows} change(s) of it were ingested, the rest were not`);
+      }
       const changes = pending;
       pending = [];
       rows += changes.length;
