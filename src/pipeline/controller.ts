@@ -72,6 +72,8 @@ export class Pipeline {
   private readonly circuit: Circuit;
   private pending = new Map<string, Update[]>();
   private pendingRows = 0;
+  /** Pushes without changes wait whose source needs to hear they are committed. */
+  private positionsWaiting = false;
   /** Per input, the rows of its pushes since the last step. */
   private pendingByInput = new Map<string, number>();
   /** The pushes since the last step, in order: what the next step consumes. */
@@ -223,9 +225,18 @@ export class Pipeline {
     const bounded = !this.openEnded.has(endpoint.name);
     if (bounded) this.boundedRunning += 1;
     const journal = endpoint.connector.replay === 'journal' ? this.state?.pushJournal : undefined;
+    // A source that holds data until it is committed (a replication slot) must hear of positions
+    // that carry no changes too, or an idle source would hold it forever: they get a step of their own.
+    const positionsMatter = endpoint.connector.replay === 'journal' && endpoint.connector.committed !== undefined;
     const accept = (changes: readonly Update[], position: InputPosition): Promise<void> => {
       this.pendingPushes.push({ endpoint: endpoint.name, position, rows: changes.length });
-      if (changes.length === 0) return Promise.resolve();
+      if (changes.length === 0) {
+        if (positionsMatter) {
+          this.positionsWaiting = true;
+          this.wake();
+        }
+        return Promise.resolve();
+      }
       this.addInput(this.pending, endpoint, changes);
       this.pendingRows += changes.length;
       this.pendingByInput.set(endpoint.name, (this.pendingByInput.get(endpoint.name) ?? 0) + changes.length);
@@ -244,6 +255,7 @@ export class Pipeline {
           return accept(changes, { seq, source: position });
         },
         reportError: (error) => this.reportInputError(endpoint, error),
+        logger: this.logger.child({ endpoint: endpoint.name }),
       }, from);
     } catch (error) {
       this.failure ??= error instanceof DynaviewError
@@ -282,7 +294,7 @@ export class Pipeline {
 
   private async stepUntilDone(): Promise<void> {
     for (;;) {
-      if (this.pendingRows === 0) {
+      if (this.pendingRows === 0 && !this.positionsWaiting) {
         if (this.inputsRunning === 0 || this.failure) return;
         await new Promise<void>((resolve) => { this.wakeStepper = resolve; });
         continue;
@@ -293,6 +305,7 @@ export class Pipeline {
       const pushes = this.pendingPushes;
       this.pending = new Map();
       this.pendingRows = 0;
+      this.positionsWaiting = false;
       this.pendingByInput = new Map();
       this.pendingPushes = [];
       this.releaseRoom();

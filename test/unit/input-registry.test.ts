@@ -60,8 +60,8 @@ const PUSH_PROGRAM = `CREATE TABLE t (id INT NOT NULL) WITH ('connectors' = '[{"
 CREATE VIEW v AS SELECT * FROM t;
 `;
 
-test('the registry knows datagen and file_input, by Feldera\'s transport names, and both replay by position', () => {
-  assert.deepEqual(INPUT_TRANSPORT_NAMES, ['datagen', 'file_input']);
+test('the registry knows Feldera\'s transport names; datagen and file_input replay by position', () => {
+  assert.deepEqual(INPUT_TRANSPORT_NAMES, ['datagen', 'file_input', 'postgres_input', 'postgres_cdc_input']);
   const datagen = createInputConnector({ name: 'datagen', config: {} }, { connector: 't.gen', table: { name: 't', columns: [], primaryKey: [] }, baseDir: '.' });
   assert.equal(datagen.replay, 'by-position');
   const file = createInputConnector({ name: 'file_input', config: { path: 'in.json' }, format: { name: 'json' } },
@@ -113,4 +113,35 @@ test('pushes journaled but never stepped (a crash right after they were accepted
   assert.deepEqual(heard.from, [{ n: 2 }]);
   assert.equal(run.stats.inputRows['t.push'], 4, 'two rows from the journal, two from the source');
   assert.deepEqual(heard.committed.at(-1), { n: 4 });
+});
+
+test('an input\'s max_queued_records holds its pushes until a step has taken what it has waiting', async () => {
+  const program = compileSource(PUSH_PROGRAM.replace('"transport"', '"max_queued_records": 2, "transport"'), join(temp.dir, 'p.sql'), { inputTransports: TEST_TRANSPORTS });
+  assert.deepEqual(program.problems, []);
+  assert.equal(program.endpoints.inputs[0]?.maxQueuedRecords, 2);
+  const run = await runToEnd(program);
+  assert.equal(run.stats.inputRows['t.push'], 4);
+  assert.equal(run.stats.steps, 2, 'each push of two rows waited for its own step');
+});
+
+test('a journaled source that moves on without changes (a replication keep-alive) hears that position committed while it runs', { timeout: 10_000 }, async () => {
+  let heardIdle: () => void = () => {};
+  const idle = new Promise<void>((resolve) => { heardIdle = resolve; });
+  const idleSource = (_transport: unknown, context: InputContext): InputConnector => ({
+    name: context.connector,
+    replay: 'journal',
+    async run(sink: InputSink): Promise<void> {
+      await sink.push([{ row: { id: 1 }, weight: 1 }], { n: 1 });
+      await sink.push([], { n: 2 });
+      // A source that waits for its slot to advance before going on: it would wait forever if position-only pushes were never stepped.
+      await idle;
+    },
+    stop(): void {},
+    committed(position: InputPosition): void {
+      if ((position as { n: number }).n === 2) heardIdle();
+    },
+  });
+  const program = compileSource(PUSH_PROGRAM, join(temp.dir, 'p.sql'), { inputTransports: { ...INPUT_TRANSPORTS, push_input: idleSource } });
+  const run = await runToEnd(program);
+  assert.equal(run.stats.steps, 2);
 });

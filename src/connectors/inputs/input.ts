@@ -6,6 +6,7 @@
  * declares (`replay`): read them again by position, or have the pipeline journal its pushes.
  * A transport's factory (see `registry.ts`) validates its configuration into a connector.
  */
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { DynaviewError } from '../../errors.js';
 import type { Update } from '../../schema.js';
@@ -38,6 +39,11 @@ export interface InputSink {
   push(changes: Update[], position: InputPosition): Promise<void>;
   /** A record that was skipped; the rest of the input goes on. */
   reportError(error: DynaviewError): void;
+  /**
+   * Where to tell the operator what does not stop the input (a lost connection being retried),
+   * already naming the connector; a sink without one (a test's) hears nothing.
+   */
+  readonly logger?: Logger;
 }
 
 /**

@@ -7,10 +7,14 @@ import { unknownNameMessage } from '../../util/config-problems.js';
 import { createDatagenInput } from './datagen.js';
 import { createFileInput } from './file-input.js';
 import type { InputConnector, InputContext, InputTransport, InputTransports } from './input.js';
+import { createPostgresCdcInput } from './postgres/cdc-input.js';
+import { createPostgresQueryInput } from './postgres/query-input.js';
 
 export const INPUT_TRANSPORTS: InputTransports = {
   datagen: createDatagenInput,
   file_input: createFileInput,
+  postgres_input: createPostgresQueryInput,
+  postgres_cdc_input: createPostgresCdcInput,
 };
 
 export const INPUT_TRANSPORT_NAMES: readonly string[] = Object.keys(INPUT_TRANSPORTS);
