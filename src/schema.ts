@@ -34,4 +34,11 @@ export type Row = Readonly<Record<string, unknown>>;
 export interface Update {
   row: Row;
   weight: number;
+  /**
+   * Only on a change an input hands a table with a primary key (never on a view's change): a
+   * partial update (Feldera's `{"update": {...}}`). `row` then holds the key columns and the
+   * columns to change, nothing else, and `weight` is 0; the table replaces those columns in its
+   * row with that key, and ignores the update when it has no such row.
+   */
+  partial?: true;
 }

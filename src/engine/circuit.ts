@@ -21,6 +21,7 @@ import { makeAggregator } from './operators/aggregates/make.js';
 import { distinctOperator } from './operators/distinct.js';
 import { FilterOperator } from './operators/filter.js';
 import { JoinOperator } from './operators/join.js';
+import { MaterializeOperator } from './operators/materialize.js';
 import type { Operator } from './operators/operator.js';
 import { ProjectOperator } from './operators/project.js';
 import { setOperation } from './operators/set-operation.js';
@@ -28,7 +29,7 @@ import { SingleRowOperator } from './operators/single-row.js';
 import { TopKOperator } from './operators/top-k.js';
 import { ValuesOperator } from './operators/values.js';
 import { compileComparator } from './compare.js';
-import { TableState } from './table-state.js';
+import { TableState, type TableChange } from './table-state.js';
 import type { Value } from './value.js';
 import type { Batch } from './zset.js';
 import { consolidateBatch, type ZSet } from './zset.js';
@@ -37,7 +38,7 @@ import { consolidateBatch, type ZSet } from './zset.js';
 export type EngineSnapshot = Uint8Array;
 
 const SNAPSHOT_FORMAT = 'dynaview-engine-state';
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 
 interface CircuitNode {
   readonly operator: Operator | TableState;
@@ -72,27 +73,29 @@ export class Circuit {
       const columns = relation.columns.map((c) => c.name);
       if (relation.kind === 'table') {
         const keyPositions = relation.primaryKey.map((key) => columns.indexOf(key));
-        this.nodes.push({ operator: new TableState(keyPositions), inputs: [], owner: relation.name, consolidated: true });
+        this.nodes.push({ operator: new TableState(keyPositions, relation.name), inputs: [], owner: relation.name, consolidated: true });
         this.relations.set(relation.name, { node: this.nodes.length - 1, columns, table: true });
       } else {
-        this.relations.set(relation.name, { node: this.compile(relation.plan, relation.name), columns, table: false });
+        const node = this.compile(relation.plan, relation.name);
+        this.relations.set(relation.name, { node: relation.statement.modifier === 'materialized' ? this.materialize(node, relation.name) : node, columns, table: false });
       }
     }
   }
 
   /** Applies one step's input changes; returns the non-empty deltas by relation name (of the wanted outputs). */
   step(inputs: ReadonlyMap<string, readonly Update[]>): Map<string, ZSet> {
-    const tableInputs = new Map<number, Batch>();
+    const tableInputs = new Map<number, TableChange[]>();
     for (const [name, changes] of inputs) {
       const relation = this.relations.get(name);
       if (relation === undefined || !relation.table) continue;
       const { columns } = relation;
-      const batch: Batch = new Array(changes.length);
+      const batch: TableChange[] = new Array(changes.length);
       for (let i = 0; i < changes.length; i += 1) {
-        const { row, weight } = changes[i]!;
+        const { row, weight, partial } = changes[i]!;
         const fields = new Array<Value>(columns.length);
         for (let c = 0; c < columns.length; c += 1) fields[c] = (row[columns[c]!] ?? null) as Value;
-        batch[i] = { row: fields, weight };
+        // A partial update sets the columns it names, NULL included; the others keep their values.
+        batch[i] = partial === true ? { update: fields, sets: columns.map((column) => Object.hasOwn(row, column)) } : { row: fields, weight };
       }
       tableInputs.set(relation.node, batch);
     }
@@ -114,16 +117,21 @@ export class Circuit {
       if (this.outputs !== null && !this.outputs.has(name)) continue;
       const batch = outputs[relation.node]!;
       if (batch.length === 0) continue;
-      const delta: ZSet = [];
-      const { columns } = relation;
-      for (const { row, weight } of this.nodes[relation.node]!.consolidated ? batch : consolidateBatch(batch)) {
-        const record: Record<string, Value> = {};
-        for (let c = 0; c < columns.length; c += 1) record[columns[c]!] = row[c] ?? null;
-        delta.push({ row: record, weight });
-      }
+      const delta = this.records(this.nodes[relation.node]!.consolidated ? batch : consolidateBatch(batch), relation.columns);
       if (delta.length > 0) deltas.set(name, delta);
     }
     return deltas;
+  }
+
+  /** Positional rows as records of `columns`. */
+  private records(batch: Batch, columns: readonly string[]): ZSet {
+    const records: ZSet = [];
+    for (const { row, weight } of batch) {
+      const record: Record<string, Value> = {};
+      for (let c = 0; c < columns.length; c += 1) record[columns[c]!] = row[c] ?? null;
+      records.push({ row: record, weight });
+    }
+    return records;
   }
 
   /** The state after the last step, serialized now (later steps do not change it). */
@@ -143,6 +151,20 @@ export class Circuit {
       throw new DynaviewError('ENGINE_STATE_INVALID', 'the saved engine state was written by another program or dynaview version');
     }
     this.nodes.forEach((node, i) => node.operator.restore((state.nodes as unknown[])[i]));
+  }
+
+  /** A node that keeps the contents of node `input`, a materialized view's. */
+  private materialize(input: number, owner: string): number {
+    this.nodes.push({ operator: new MaterializeOperator(), inputs: [input], owner, consolidated: this.nodes[input]!.consolidated });
+    return this.nodes.length - 1;
+  }
+
+  /** The rows a materialized view holds after the last step; undefined for any other relation. */
+  contents(view: string): ZSet | undefined {
+    const relation = this.relations.get(view);
+    const operator = relation === undefined ? undefined : this.nodes[relation.node]!.operator;
+    if (relation === undefined || !(operator instanceof MaterializeOperator)) return undefined;
+    return this.records(operator.contents(), relation.columns);
   }
 
   /** The node's operator index, compiling it and its inputs first; a node seen before is reused. */

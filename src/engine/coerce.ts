@@ -1,8 +1,9 @@
 /**
  * Parsed JSON input -> the engine's runtime values (`value.ts`), with the rules of Feldera's JSON
- * input format: numbers as JSON numbers (DECIMAL and floats also as strings), temporal values in
- * the text forms `temporal.ts` reads, binary as an array of bytes, ROW fields and table columns
- * matched by name like SQL identifiers, missing fields NULL.
+ * input format: numbers as JSON numbers (DECIMAL and floats also as strings, integers also as
+ * their decimal text), temporal values in the text forms `temporal.ts` reads (or, per
+ * `ValueEncoding`, as the numbers Debezium writes), binary as an array of bytes, ROW fields and
+ * table columns matched by name like SQL identifiers, missing fields NULL, unknown fields ignored.
  *
  * Problems are thrown as cheap `CoerceProblem`s that collect their nested path (`[3]`, `.street`)
  * on the way out and become one DynaviewError naming the whole path at the top.
@@ -13,10 +14,33 @@ import { integerDigitCount, normalizeDecimal, roundDecimal } from '../sql/number
 import { formatSqlType } from '../sql/parse-type.js';
 import type { IntegerName, SqlField, SqlType } from '../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../sql/temporal.js';
-import { JsonNumberText } from '../util/lossless-json.js';
+import { JsonNumberText, JsonSyntaxError, parseJsonLossless } from '../util/lossless-json.js';
 import { mapKeyText, type Tuple, type Value } from './value.js';
 
 export const INPUT_INVALID_VALUE = 'INPUT_INVALID_VALUE';
+
+/**
+ * How an input writes the values whose JSON form is not fixed: Feldera's `SqlSerdeConfig`, which
+ * the JSON format's `json_flavor` picks. Nested values (array elements, map values, ROW fields)
+ * follow the same encoding.
+ */
+export interface ValueEncoding {
+  /** TIME: `text` (`H:M:S[.f]`), or `micros`: an integer count of microseconds since midnight. */
+  readonly time: 'text' | 'micros';
+  /** DATE: `text` (`Y-M-D`), or `days`: an integer count of days since 1970-01-01. */
+  readonly date: 'text' | 'days';
+  /**
+   * TIMESTAMP: `text` (`Y-M-D H:M:S[.f]` or RFC 3339), `epoch-millis` (an integer count of
+   * milliseconds since 1970-01-01 00:00:00), or `iso-seconds`: `Y-M-DTH:M:S` followed by text
+   * without blanks that is skipped, fraction and zone included (chrono's `%Y-%m-%dT%H:%M:%S%Z`).
+   */
+  readonly timestamp: 'text' | 'epoch-millis' | 'iso-seconds';
+  /** VARIANT: `json` (the JSON value itself), or `json-text`: a string holding JSON text. */
+  readonly variant: 'json' | 'json-text';
+}
+
+/** Feldera's `default` JSON flavor. */
+export const DEFAULT_VALUE_ENCODING: ValueEncoding = { time: 'text', date: 'text', timestamp: 'text', variant: 'json' };
 
 /**
  * Converts one JSON value (as `parseJsonLossless` or JSON.parse produce it) to the runtime value
@@ -24,9 +48,9 @@ export const INPUT_INVALID_VALUE = 'INPUT_INVALID_VALUE';
  * whether NULL is allowed is the caller's business (see `coerceRow`). Throws a DynaviewError with
  * code INPUT_INVALID_VALUE.
  */
-export function coerceValue(type: SqlType, json: unknown, path: string): Value {
+export function coerceValue(type: SqlType, json: unknown, path: string, encoding: ValueEncoding = DEFAULT_VALUE_ENCODING): Value {
   try {
-    return json === null ? null : coerceNonNull(type, json);
+    return json === null ? null : coerceNonNull(type, json, encoding);
   } catch (error) {
     throw asInputError(error, path);
   }
@@ -35,11 +59,36 @@ export function coerceValue(type: SqlType, json: unknown, path: string): Value {
 /**
  * A JSON object -> a row with every one of the table's `columns`: keys match names
  * case-insensitively unless the name has upper-case letters (it was quoted in SQL), an exact match
- * wins, other keys are ignored, missing columns are NULL (an error for NOT NULL columns).
+ * wins, other keys are ignored (as Feldera's generated record deserializers do), missing columns
+ * are NULL (an error for NOT NULL columns). A JSON array holds the values in column order.
  */
-export function coerceRow(columns: readonly SqlField[], json: unknown): Tuple {
+export function coerceRow(columns: readonly SqlField[], json: unknown, encoding: ValueEncoding = DEFAULT_VALUE_ENCODING): Tuple {
   try {
-    return coerceFields(columns, json);
+    return coerceFields(columns, json, encoding);
+  } catch (error) {
+    throw asInputError(error, '');
+  }
+}
+
+/**
+ * A JSON object -> the columns a partial update (`{"update": {...}}`) sets, keyed by column name:
+ * keys match as in `coerceRow`; every `key` column must be given, and not NULL; a NOT NULL column
+ * that is given must not be NULL; columns that are not given are left out.
+ */
+export function coercePartialRow(columns: readonly SqlField[], key: readonly string[], json: unknown, encoding: ValueEncoding = DEFAULT_VALUE_ENCODING): Tuple {
+  try {
+    const found = matchFields(columns, json);
+    const row: Record<string, Value> = {};
+    columns.forEach((column, i) => {
+      const raw = found[i];
+      const isKey = key.includes(column.name);
+      if (raw === undefined && !isKey) return;
+      setEntry(row, column.name, withSegment(`.${column.name}`, () => {
+        if (raw === undefined) throw new CoerceProblem('is a primary key column: an update must give it', column.type);
+        return coerceNullable(column.type, column.nullable && !isKey, raw, isKey ? 'primary key column' : 'column', encoding);
+      }));
+    });
+    return row;
   } catch (error) {
     throw asInputError(error, '');
   }
@@ -58,8 +107,9 @@ function asInputError(error: unknown, path: string): unknown {
   if (!(error instanceof CoerceProblem)) return error;
   const field = joinPath(path, error.path);
   const column = /^[^.[]*/.exec(field)?.[0] ?? field;
-  const what = field === '' ? 'record' : `column "${field}"${error.type === undefined ? '' : ` (${formatSqlType(error.type)})`}`;
-  return new DynaviewError(INPUT_INVALID_VALUE, `${what}: ${error.reason}`, {
+  // A problem with the whole record needs no name: messages say which record it is.
+  const what = field === '' ? '' : `column "${field}"${error.type === undefined ? '' : ` (${formatSqlType(error.type)})`}: `;
+  return new DynaviewError(INPUT_INVALID_VALUE, `${what}${error.reason}`, {
     context: field === '' ? {} : { column, ...(field === column ? {} : { field }) },
   });
 }
@@ -78,7 +128,7 @@ function withSegment<T>(segment: string, convert: () => T): T {
   }
 }
 
-function coerceNonNull(type: SqlType, json: unknown): Value {
+function coerceNonNull(type: SqlType, json: unknown, encoding: ValueEncoding): Value {
   switch (type.kind) {
     case 'boolean':
       if (typeof json !== 'boolean') throw wrongType('true or false', json, type);
@@ -96,11 +146,11 @@ function coerceNonNull(type: SqlType, json: unknown): Value {
     case 'char':
       return fitLength(expectString(json, type), type.length, true);
     case 'time':
-      return temporal(normalizeTime, json, type);
+      return encoding.time === 'micros' ? timeFromMicros(json, type) : textTemporal(normalizeTime, json, type);
     case 'date':
-      return temporal(normalizeDate, json, type);
+      return encoding.date === 'days' ? dateFromDays(json, type) : textTemporal(normalizeDate, json, type);
     case 'timestamp':
-      return temporal(normalizeTimestamp, json, type);
+      return coerceTimestamp(json, type, encoding.timestamp);
     case 'uuid':
       return coerceUuid(json, type);
     case 'varbinary':
@@ -108,14 +158,14 @@ function coerceNonNull(type: SqlType, json: unknown): Value {
     case 'binary':
       return coerceBytes(json, type.length, true, type);
     case 'variant':
-      return coerceVariant(json);
+      return encoding.variant === 'json-text' ? variantFromJsonText(json, type) : coerceVariant(json);
     case 'array':
-      return coerceArray(type.element, type.elementNullable, json, type);
+      return coerceArray(type.element, type.elementNullable, json, type, encoding);
     case 'map':
-      return coerceMap(type, json);
+      return coerceMap(type, json, encoding);
     case 'row':
       if (!isJsonObject(json)) throw wrongType('a JSON object', json, type);
-      return coerceFields(type.fields, json);
+      return coerceFields(type.fields, json, encoding);
     case 'user':
       throw new Error(`internal error: user type ${type.name} was not resolved before reading input`);
     default:
@@ -123,17 +173,24 @@ function coerceNonNull(type: SqlType, json: unknown): Value {
   }
 }
 
-function unreachable(type: never): never {
-  throw new Error(`internal error: unexpected SQL type ${JSON.stringify(type)}`);
+function unreachable(value: never): never {
+  throw new Error(`internal error: unexpected ${JSON.stringify(value)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+/**
+ * Feldera reads integers from JSON numbers only; dynaview also takes their decimal text, the form
+ * in which its own dead-letter files write BIGINT values (exactly), so that those replay.
+ */
 function coerceInteger(name: IntegerName, unsigned: boolean, json: unknown, type: SqlType): number | bigint {
   let value: bigint;
   if (typeof json === 'bigint') value = json;
   else if (typeof json === 'number' && Number.isInteger(json)) value = BigInt(json);
+  else if (typeof json === 'string' && INTEGER_TEXT.test(json)) value = BigInt(json);
   else throw wrongType('an integer', json, type);
   const { min, max, isBigint } = integerLimits({ name, unsigned });
   if (value < min || value > max) throw new CoerceProblem(`${value} is out of range (${min} to ${max})`, type);
@@ -193,13 +250,57 @@ function fitLength(text: string, length: number | null, pad: boolean): string {
   return pad ? text + ' '.repeat(length - codePoints.length) : text;
 }
 
-function temporal(normalize: (text: string) => string, json: unknown, type: SqlType): string {
-  const text = expectString(json, type);
+function temporal<T>(normalize: (value: T) => string, value: T, type: SqlType, json: unknown = value): string {
   try {
-    return normalize(text);
+    return normalize(value);
   } catch (error) {
     throw new CoerceProblem(`${preview(json)} is not a valid ${formatSqlType(type)}: ${error instanceof Error ? error.message : String(error)}`, type);
   }
+}
+
+function textTemporal(normalize: (text: string) => string, json: unknown, type: SqlType): string {
+  return temporal(normalize, expectString(json, type), type);
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+const MILLIS_PER_DAY = 86_400_000;
+
+function timeFromMicros(json: unknown, type: SqlType): string {
+  const micros = expectWholeNumber(json, 'an integer count of microseconds since midnight', type);
+  if (micros < 0n || micros >= MICROS_PER_DAY) throw new CoerceProblem(`${micros} microseconds is not a time of day (0 to ${MICROS_PER_DAY - 1n})`, type);
+  const seconds = Number(micros / 1_000_000n);
+  const clock = `${Math.floor(seconds / 3600)}:${Math.floor(seconds / 60) % 60}:${seconds % 60}`;
+  return normalizeTime(`${clock}.${String(micros % 1_000_000n).padStart(6, '0')}`);
+}
+
+function dateFromDays(json: unknown, type: SqlType): string {
+  const days = expectWholeNumber(json, 'an integer count of days since 1970-01-01', type);
+  return temporal(normalizeDate, new Date(Number(days) * MILLIS_PER_DAY), type, json);
+}
+
+// chrono's `%Z` skips every character up to the next blank, so fraction and zone are dropped.
+const ISO_SECONDS = /^(\d+-\d+-\d+)T(\d+:\d+:\d+)\S*$/;
+
+function coerceTimestamp(json: unknown, type: SqlType, encoding: ValueEncoding['timestamp']): string {
+  switch (encoding) {
+    case 'text':
+      return textTemporal(normalizeTimestamp, json, type);
+    case 'epoch-millis':
+      return temporal(normalizeTimestamp, new Date(Number(expectWholeNumber(json, 'an integer count of milliseconds since 1970-01-01', type))), type, json);
+    case 'iso-seconds': {
+      const match = ISO_SECONDS.exec(expectString(json, type).trim());
+      if (match === null) throw new CoerceProblem(`${preview(json)} is not a valid ${formatSqlType(type)}: expected YYYY-MM-DDTHH:MM:SS followed by a zone`, type);
+      return textTemporal(normalizeTimestamp, `${match[1]!} ${match[2]!}`, type);
+    }
+    default:
+      return unreachable(encoding);
+  }
+}
+
+function expectWholeNumber(json: unknown, expected: string, type: SqlType): bigint {
+  if (typeof json === 'bigint') return json;
+  if (typeof json === 'number' && Number.isSafeInteger(json)) return BigInt(json);
+  throw wrongType(expected, json, type);
 }
 
 // Hyphenated, 32 digits, braced and urn forms, as the uuid crate's parser reads them.
@@ -249,17 +350,29 @@ function coerceVariant(json: unknown): Value {
   throw new CoerceProblem(`${preview(json)} is not a JSON value`, { kind: 'variant' });
 }
 
-function coerceArray(element: SqlType, elementNullable: boolean, json: unknown, type: SqlType): Value[] {
-  if (!Array.isArray(json)) throw wrongType('a JSON array', json, type);
-  return json.map((item: unknown, i) => withSegment(`[${i}]`, () => coerceNullable(element, elementNullable, item, 'ARRAY element')));
+function variantFromJsonText(json: unknown, type: SqlType): Value {
+  const text = expectString(json, type);
+  let parsed: unknown;
+  try {
+    parsed = parseJsonLossless(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new CoerceProblem(`${preview(json)} is not JSON text: ${error.message}`, type);
+  }
+  return coerceVariant(parsed);
 }
 
-function coerceMap(type: Extract<SqlType, { kind: 'map' }>, json: unknown): Record<string, Value> {
+function coerceArray(element: SqlType, elementNullable: boolean, json: unknown, type: SqlType, encoding: ValueEncoding): Value[] {
+  if (!Array.isArray(json)) throw wrongType('a JSON array', json, type);
+  return json.map((item: unknown, i) => withSegment(`[${i}]`, () => coerceNullable(element, elementNullable, item, 'ARRAY element', encoding)));
+}
+
+function coerceMap(type: Extract<SqlType, { kind: 'map' }>, json: unknown, encoding: ValueEncoding): Record<string, Value> {
   if (!isJsonObject(json)) throw wrongType('a JSON object', json, type);
   const result: Record<string, Value> = {};
   for (const [key, value] of Object.entries(json)) {
     withSegment(`[${JSON.stringify(key)}]`, () => {
-      setEntry(result, mapKeyFromJson(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value'));
+      setEntry(result, mapKeyFromJson(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value', encoding));
     });
   }
   return result;
@@ -280,16 +393,17 @@ function mapKeyFromJson(keyType: SqlType, key: string): string {
       if (key !== 'true' && key !== 'false') throw invalidKey();
       return write(key === 'true');
     default:
-      return write(coerceNonNull(keyType, key));
+      // Keys are strings whatever the flavor: its number forms cannot be object keys.
+      return write(coerceNonNull(keyType, key, DEFAULT_VALUE_ENCODING));
   }
 }
 
-function coerceNullable(type: SqlType, nullable: boolean, json: unknown, what: string): Value {
+function coerceNullable(type: SqlType, nullable: boolean, json: unknown, what: string, encoding: ValueEncoding): Value {
   if (json === null || json === undefined) {
     if (nullable) return null;
     throw new CoerceProblem(`NULL is not allowed: the ${what} is NOT NULL`, type);
   }
-  return coerceNonNull(type, json);
+  return coerceNonNull(type, json, encoding);
 }
 
 interface FieldMatcher {
@@ -316,7 +430,16 @@ function matcherFor(fields: readonly SqlField[]): FieldMatcher {
   return matcher;
 }
 
-function coerceFields(fields: readonly SqlField[], json: unknown): Tuple {
+/**
+ * The value of each field in the JSON object, by field position; undefined where it has none. A
+ * JSON array holds the values in field order, as Feldera's generated deserializers also read a
+ * record: values past the last field are ignored, and every field needs one.
+ */
+function matchFields(fields: readonly SqlField[], json: unknown): unknown[] {
+  if (Array.isArray(json)) {
+    if (json.length < fields.length) throw new CoerceProblem(`expected a JSON object, or an array of ${fields.length} values, got an array of ${json.length}`, undefined);
+    return json.slice(0, fields.length);
+  }
   if (!isJsonObject(json)) throw new CoerceProblem(`expected a JSON object, got ${preview(json)}`, undefined);
   const { exact, folded } = matcherFor(fields);
   const found: unknown[] = new Array<unknown>(fields.length);
@@ -331,12 +454,17 @@ function coerceFields(fields: readonly SqlField[], json: unknown): Tuple {
     const foldedIndex = folded.get(key.toLowerCase());
     if (foldedIndex !== undefined && !exactlyMatched[foldedIndex]) found[foldedIndex] = json[key];
   }
+  return found;
+}
+
+function coerceFields(fields: readonly SqlField[], json: unknown, encoding: ValueEncoding): Tuple {
+  const found = matchFields(fields, json);
   const row: Record<string, Value> = {};
   fields.forEach((field, i) => {
     const value = withSegment(`.${field.name}`, () => {
       const raw = found[i];
       if (raw === undefined && !field.nullable) throw new CoerceProblem('is missing and NOT NULL', field.type);
-      return coerceNullable(field.type, field.nullable, raw ?? null, 'column');
+      return coerceNullable(field.type, field.nullable, raw ?? null, 'column', encoding);
     });
     setEntry(row, field.name, value);
   });

@@ -243,7 +243,7 @@ test('NaN, infinities and numbers out of DynamoDB\'s or the column type\'s range
   ]) {
     assert.ok(logged.includes(`record skipped (invalid_value): ${expected}`), `${expected}\n${logged.join('\n')}`);
   }
-  assert.ok(logged.includes('rows.json:9: column "i" (INT): 3000000000 is out of range (-2147483648 to 2147483647) (record skipped)'), logged.join('\n'));
+  assert.ok(logged.includes('rows.json:9:1: record 9: column "i" (INT): 3000000000 is out of range (-2147483648 to 2147483647) (record skipped)'), logged.join('\n'));
 });
 
 test('a record over 400 KB is reported with its size and key; at the limit, emoji and all, it is written, one byte over it is not', async () => {
@@ -258,10 +258,10 @@ test('a record over 400 KB is reported with its size and key; at the limit, emoj
 
 test('a file line that is not JSON, or has values of the wrong type, is reported at file:line and skipped', async () => {
   const logged = await warnings();
-  assert.ok(logged.includes('rows.json:14:1: not valid JSON: unexpected character "t" (record skipped)'), logged.join('\n'));
-  assert.ok(logged.includes('rows.json:15: column "d" (DOUBLE): expected a number or a numeric string, got "abc" (record skipped)'));
-  assert.ok(logged.includes('rows.json:16: column "k" (VARCHAR): expected a string, got 42 (record skipped)'));
-  assert.ok(logged.includes('rows.json:17: record: expected a JSON object, got ["an","array"] (record skipped)'));
+  assert.ok(logged.includes('rows.json:14:1: record 14: not valid JSON: unexpected character "t" (record skipped)'), logged.join('\n'));
+  assert.ok(logged.includes('rows.json:15:1: record 15: column "d" (DOUBLE): expected a number or a numeric string, got "abc" (record skipped)'));
+  assert.ok(logged.includes('rows.json:16:1: record 16: column "k" (VARCHAR): expected a string, got 42 (record skipped)'));
+  assert.ok(logged.includes('rows.json:17:1: record 17: expected a JSON object, or an array of 4 values, got an array of 2 (record skipped)'));
 });
 
 /** A one-row program writing to `table` with the given connection settings. */

@@ -46,7 +46,15 @@ describe('scalars', () => {
     assert.match(rejection('TINYINT', 128).message, /128 is out of range \(-128 to 127\)/);
     assert.match(rejection('INT UNSIGNED', -1).message, /out of range/);
     assert.match(rejection('INT', 1.5).message, /expected an integer, got 1.5/);
-    assert.match(rejection('INT', '1').message, /expected an integer, got "1"/);
+    assert.match(rejection('INT', '1.0').message, /expected an integer, got "1.0"/);
+    assert.match(rejection('INT', ' 1').message, /expected an integer, got " 1"/);
+  });
+
+  test('integers are also read from their decimal text, as dynaview\'s dead letters write BIGINT (Feldera takes numbers only)', () => {
+    assert.equal(coerce('INT', '-17'), -17);
+    assert.equal(coerce('BIGINT', '9223372036854775807'), 9223372036854775807n);
+    assert.deepEqual(coerce('BIGINT ARRAY', ['1', 2]), [1n, 2n]);
+    assert.match(rejection('TINYINT', '300').message, /300 is out of range/);
   });
 
   test('BIGINT beyond 2^53 keeps every digit when the JSON is read losslessly', () => {
@@ -178,7 +186,12 @@ describe('coerceRow', () => {
   });
 
   test('a record that is not an object is an error', () => {
-    assert.throws(() => coerceRow(columns, [1]), /record: expected a JSON object, got \[1\]/);
+    assert.throws(() => coerceRow(columns, 'x'), /^DynaviewError: expected a JSON object, got "x"$/);
+  });
+
+  test('a record may be an array of the column values in column order, as Feldera reads it; extra values are ignored', () => {
+    assert.deepEqual(coerceRow(columns, [1, 'a', 3, 'extra']), { id: 1, name: 'a', Quoted: 3 });
+    assert.throws(() => coerceRow(columns, [1]), /^DynaviewError: expected a JSON object, or an array of 3 values, got an array of 1$/);
   });
 
   test('a column named __proto__ is an ordinary column', () => {

@@ -34,6 +34,41 @@ test('changes of one key within a step are applied in order and only the net cha
   assert.deepEqual(table.apply([{ row: [2, 'x'], weight: 1 }, { row: [2, 'x'], weight: -1 }]), []);
 });
 
+test('a partial update replaces the columns it sets in the row with its key, and keeps the others', () => {
+  const table = new TableState([0]);
+  table.apply([{ row: [1, 'a', 10], weight: 1 }]);
+  assert.deepEqual(table.apply([{ update: [1, null, 20], sets: [true, false, true] }]), [
+    { row: [1, 'a', 10], weight: -1 },
+    { row: [1, 'a', 20], weight: 1 },
+  ]);
+  // Setting a column to NULL is a change like any other; setting the values it has is none.
+  assert.deepEqual(table.apply([{ update: [1, null, null], sets: [true, true, false] }]), [
+    { row: [1, 'a', 20], weight: -1 },
+    { row: [1, null, 20], weight: 1 },
+  ]);
+  assert.deepEqual(table.apply([{ update: [1, null, 20], sets: [true, true, true] }]), []);
+});
+
+test('a partial update of a key the table does not hold is ignored, as Feldera\'s input_upsert does', () => {
+  const table = new TableState([0]);
+  assert.deepEqual(table.apply([{ update: [5, 'x', 1], sets: [true, true, true] }]), []);
+  table.apply([{ row: [5, 'a', 1], weight: 1 }]);
+  assert.deepEqual(table.apply([{ row: [5, 'a', 1], weight: -1 }, { update: [5, 'x', 1], sets: [true, true, false] }]), [{ row: [5, 'a', 1], weight: -1 }]);
+});
+
+test('in one step, a partial update applies to the row inserted before it, and a later insert replaces it', () => {
+  const table = new TableState([0]);
+  assert.deepEqual(table.apply([{ row: [1, 'a', 1], weight: 1 }, { update: [1, 'b', null], sets: [true, true, false] }]), [{ row: [1, 'b', 1], weight: 1 }]);
+  assert.deepEqual(table.apply([{ update: [1, 'c', null], sets: [true, true, false] }, { row: [1, 'd', 4], weight: 1 }]), [
+    { row: [1, 'b', 1], weight: -1 },
+    { row: [1, 'd', 4], weight: 1 },
+  ]);
+});
+
+test('a partial update of a table without a primary key is refused', () => {
+  assert.throws(() => new TableState([], 'plain').apply([{ update: [1], sets: [true] }]), /INVALID_CHANGE|table plain: a partial update needs a table with a primary key/);
+});
+
 test('a table without a primary key passes its changes through, consolidated', () => {
   const table = new TableState([]);
   assert.deepEqual(table.apply([

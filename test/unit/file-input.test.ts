@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { InputConnector, InputSink, InputTable, InputTransport } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
+import { buildCatalog } from '../../src/engine/catalog.js';
+import { Circuit } from '../../src/engine/circuit.js';
+import { parseProgram } from '../../src/sql/parser.js';
+import { InputRecordError } from '../../src/connectors/formats/record-error.js';
 import { ConfigError, DynaviewError, type ConfigProblem } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
 import { parseSqlType } from '../../src/sql/parse-type.js';
@@ -95,11 +99,35 @@ describe('update formats', () => {
     assert.deepEqual(sink.updates, [{ row: row(7n, 'x'), weight: 1 }]);
   });
 
-  test('an "update" event is reported as not supported and skipped', async () => {
+  test('an "update" event on a table without a primary key is reported and skipped', async () => {
     const sink = await read('{"update": {"id": 1}}\n{"insert": {"id": 2}}');
     assert.deepEqual(sink.updates, [{ row: row(2n), weight: 1 }]);
     assert.equal(sink.errors.length, 1);
-    assert.match(sink.errors[0]?.message ?? '', /:1: "update" events \(partial updates by primary key\) are not supported/);
+    assert.match(sink.errors[0]?.message ?? '', /:1:1: record 1: "update" \(a partial update by primary key\) needs a table with a primary key, and t has none/);
+  });
+});
+
+describe('partial updates, end to end', () => {
+  test('"update" events of a file on a table with a primary key change only the columns they give, in the views too', async () => {
+    const sql = 'CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR, amount DECIMAL(38, 2));\n'
+      + 'CREATE VIEW v AS SELECT id, name, amount FROM items;';
+    const { catalog, problems } = buildCatalog(parseProgram(sql, 'p.sql'), 'p.sql');
+    assert.deepEqual(problems, []);
+    const items = catalog.relations.get('items');
+    assert.ok(items?.kind === 'table');
+    const name = await file([
+      '{"insert": {"id": 1, "name": "a", "amount": 5}}',
+      '{"update": {"id": 1, "amount": 7}}',
+      '{"update": {"id": 2, "amount": 1}}',
+      '{"update": {"id": 1, "name": null}, "delete": {"id": 1}, "insert": {"id": 1, "name": "b", "amount": 9}}',
+    ].join('\n'));
+    const sink = new CollectingSink();
+    const table: InputTable = { name: 'items', primaryKey: items.primaryKey, columns: items.columns };
+    await createInputConnector({ name: 'file_input', config: { path: name }, format: { name: 'json' } }, { connector: 'items.f', table, baseDir: temp.dir }).run(sink);
+    assert.deepEqual(sink.errors, []);
+    const delta = new Circuit(catalog).step(new Map([['items', sink.updates]])).get('v');
+    // Delete, insert, then update, within the last event: the update sets NULL in the row just inserted.
+    assert.deepEqual(delta, [{ row: { id: 1n, name: null, amount: '9' }, weight: 1 }]);
   });
 });
 
@@ -118,14 +146,14 @@ describe('array', () => {
     const sink = await read('{"id": 1}\n[{"id": 2}, {"id": "x"}, {"id": 4}]\n', { array: true, update_format: 'raw' });
     assert.deepEqual(sink.updates.map((u) => u.row['id']), [2n, 4n]);
     const messages = sink.errors.map((e) => e.message);
-    assert.match(messages[0] ?? '', /input-\d+\.json:1:1: expected a JSON array of events/);
-    assert.match(messages[1] ?? '', /input-\d+\.json:2: event 1 of the array: column "id" \(BIGINT\): expected an integer, got "x" \(record skipped\)$/);
+    assert.match(messages[0] ?? '', /input-\d+\.json:1:1: record 1: expected a JSON array of events/);
+    assert.match(messages[1] ?? '', /input-\d+\.json:2:1: record 2, event 1 of the array: column "id" \(BIGINT\): expected an integer, got "x" \(event skipped\)$/);
   });
 
   test('array: false takes an array on a line as one (invalid) event', async () => {
     const sink = await read('[{"insert": {"id": 1}}]\n{"insert": {"id": 2}}');
     assert.deepEqual(sink.updates.map((u) => u.row['id']), [2n]);
-    assert.match(sink.errors[0]?.message ?? '', /:1: expected an object such as \{"insert": \{\.\.\.\}\}/);
+    assert.match(sink.errors[0]?.message ?? '', /:1:1: record 1: expected an object such as \{"insert": \{\.\.\.\}\}/);
   });
 });
 
@@ -146,16 +174,17 @@ describe('bad records', () => {
     assert.deepEqual(sink.updates, [{ row: row(1n), weight: 1 }, { row: row(6n, null, '12.35'), weight: 1 }]);
     const messages = sink.errors.map((error) => error.message);
     assert.deepEqual(messages, [
-      `${name}:2:1: not valid JSON: unexpected character "n" (record skipped)`,
-      `${name}:3: "insert": column "id" (BIGINT): expected an integer, got "two" (record skipped)`,
-      `${name}:5: "insert": column "id" (BIGINT): is missing and NOT NULL (record skipped)`,
-      `${name}:6: "insret" is not an event key (insert, delete); did you mean insert? (record skipped)`,
-      `${name}:8:21: not valid JSON: expected a property name in double quotes (record skipped)`,
+      `${name}:2:1: record 2: not valid JSON: unexpected character "n" (record skipped)`,
+      `${name}:3:1: record 3: "insert": column "id" (BIGINT): expected an integer, got "two" (record skipped)`,
+      `${name}:5:1: record 4: "insert": column "id" (BIGINT): is missing and NOT NULL (record skipped)`,
+      `${name}:6:1: record 5: "insret" is not an event key (insert, delete, update); did you mean insert? (record skipped)`,
+      `${name}:8:21: record 7: not valid JSON: expected a property name in double quotes (record skipped)`,
     ]);
     const second = sink.errors[1];
-    assert.ok(second instanceof DynaviewError);
+    assert.ok(second instanceof InputRecordError);
     assert.equal(second.code, 'INPUT_INVALID_VALUE');
-    assert.deepEqual(second.context, { column: 'id', connector: CONNECTOR, table: 't', file: name, line: 3 });
+    assert.deepEqual(second.context, { column: 'id', connector: CONNECTOR, table: 't', file: name, line: 3, col: 1 });
+    assert.deepEqual([second.source, second.record, second.reason], [name, 3, '"insert": column "id" (BIGINT): expected an integer, got "two"']);
     assert.equal(sink.errors[0]?.code, 'INPUT_INVALID_JSON');
     assert.equal(sink.errors[3]?.code, 'INPUT_INVALID_RECORD');
   });
@@ -221,20 +250,20 @@ describe('configuration', () => {
       'pth: is not a file_input option; did you mean path?',
       'path: is required: the path of the file to read (relative paths start at the program\'s directory)',
     ]));
-    assert.deepEqual(problemsOf({ name: 'file_input', config: { path: 'x', follow: true }, format: { name: 'json' } }), [
-      { field: 'follow', message: 'is not supported: dynaview reads the file once, to its end (got true)' },
+    assert.deepEqual(problemsOf({ name: 'file_input', config: { path: 'x', follow: 'yes' }, format: { name: 'json' } }), [
+      { field: 'follow', message: 'must be true or false (got "yes")' },
     ]);
   });
 
-  test('the JSON format is required and its options are checked', () => {
+  test('a format is required and its options are checked', () => {
     assert.match(problemsOf({ name: 'file_input', config: { path: 'x' } })[0]?.message ?? '', /^is required: add "format"/);
-    assert.deepEqual(problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'csv' } }), [
-      { field: 'format.name', message: '"csv" is not supported: json is the only input format' },
+    assert.deepEqual(problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'xml' } }), [
+      { field: 'format.name', message: '"xml" is not an input format (valid: json, csv)' },
     ]);
-    const problems = problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'json', config: { arrray: true, update_format: 'weighted' } } });
+    const problems = problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'json', config: { arrray: true, update_format: 'snowflake' } } });
     assert.equal(problems.find((p) => p.field === 'format.config.arrray')?.message, 'is not a JSON format option; did you mean array?');
     assert.equal(problems.find((p) => p.field === 'format.config.update_format')?.message,
-      '"weighted" is declared by Feldera but not implemented there either; use "insert_delete" or "raw"');
+      '"snowflake" is an output format; Feldera rejects it for input too (use one of "insert_delete", "raw", "weighted", "debezium")');
     assert.match(problemsOf({ name: 'file_input', config: { path: 'x' }, format: { name: 'json', config: { update_format: 'insert_delet' } } })[0]?.message ?? '',
       /did you mean insert_delete\?/);
   });

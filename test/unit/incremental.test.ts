@@ -299,3 +299,11 @@ test('IN over an empty subquery is FALSE (NOT IN is TRUE), even for NULL', () =>
   const next = circuit.step(new Map([['s', [ins({ y: 2 })]]]));
   assert.deepEqual(lines(next.get('i')), ['+1 {"x":null,"found":null,"missing":null}', '-1 {"x":null,"found":false,"missing":true}']);
 });
+
+test('partial updates from an input reach the views: the named columns change and the others stay', () => {
+  const { circuit } = circuitOf(`${ORDERS} CREATE VIEW big AS SELECT oid, cid, amount FROM orders WHERE amount > 10;`);
+  const update = (row: Row): Update => ({ row, weight: 0, partial: true });
+  assert.deepEqual(step(circuit, { orders: [ins({ oid: 1, cid: 7, amount: 5 }), update({ oid: 2, amount: 50 })] }, 'big'), []);
+  assert.deepEqual(step(circuit, { orders: [update({ oid: 1, amount: 20 })] }, 'big'), ['+1 {"oid":1,"cid":7,"amount":20}']);
+  assert.deepEqual(step(circuit, { orders: [update({ oid: 1, cid: null })] }, 'big'), ['+1 {"oid":1,"cid":null,"amount":20}', '-1 {"oid":1,"cid":7,"amount":20}']);
+});

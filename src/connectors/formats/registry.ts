@@ -1,14 +1,16 @@
 /**
  * The input formats dynaview knows, by Feldera's `format.name`. Transports call
- * `parseInputFormat` on their connector's `format` section; a new format is its folder plus one
- * line here.
+ * `parseInputFormat` on their connector's `format` section and hand the result to
+ * `createInputDecoder`; a new format is its folder, a member of `InputFormat`, and one line here.
  */
-import type { ConfigProblems } from '../../util/config-problems.js';
+import { unknownNameMessage, type ConfigProblems } from '../../util/config-problems.js';
+import { csvInputFormat } from './csv/csv-format.js';
 import type { FormatSection, InputFormat, InputFormatEntry } from './format.js';
 import { JSON_FORMAT_DEFAULTS, jsonInputFormat } from './json/json-format.js';
 
 const INPUT_FORMATS: Readonly<Record<string, InputFormatEntry>> = {
   json: jsonInputFormat,
+  csv: csvInputFormat,
 };
 
 export const INPUT_FORMAT_NAMES: readonly string[] = Object.keys(INPUT_FORMATS);
@@ -26,14 +28,8 @@ export function parseInputFormat(format: FormatSection | undefined, problems: Co
   }
   const entry = Object.hasOwn(INPUT_FORMATS, format.name) ? INPUT_FORMATS[format.name] : undefined;
   if (entry === undefined) {
-    problems.add('format.name', `"${format.name}" is not supported: ${supportedFormats()}`);
+    problems.add('format.name', `"${format.name}" ${unknownNameMessage(format.name, INPUT_FORMAT_NAMES, 'an input format')}`);
     return fallback;
   }
   return entry.parse(format.config, problems);
-}
-
-function supportedFormats(): string {
-  return INPUT_FORMAT_NAMES.length === 1
-    ? `${INPUT_FORMAT_NAMES[0]!} is the only input format`
-    : `the supported input formats are ${INPUT_FORMAT_NAMES.join(', ')}`;
 }
