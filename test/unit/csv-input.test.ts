@@ -4,31 +4,19 @@ import assert from 'node:assert/strict';
 import { createInputDecoder } from '../../src/connectors/formats/decoder.js';
 import type { InputRecordError } from '../../src/connectors/formats/record-error.js';
 import { parseInputFormat } from '../../src/connectors/formats/registry.js';
-import type { InputPosition, InputSink, InputTable } from '../../src/connectors/inputs/input.js';
+import type { InputTable } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
-import { ConfigError, type DynaviewError } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
 import { ConfigProblems } from '../../src/util/config-problems.js';
+import { formatProblems, inputTable, RecordingSink } from '../support/inputs.js';
 import { useTempFiles } from '../support/temp-files.js';
 
-const TABLE: InputTable = {
-  name: 't',
-  primaryKey: [],
-  columns: [
-    { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
-    { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },
-  ],
-};
+const TABLE = inputTable('t', [['id', 'BIGINT', false], ['name', 'VARCHAR']]);
 
-const TYPES: InputTable = {
-  name: 'types',
-  primaryKey: [],
-  columns: [
-    ['flag', 'BOOLEAN'], ['n', 'INT'], ['x', 'DOUBLE'], ['amount', 'DECIMAL(10, 2)'], ['s', 'VARCHAR'], ['c', 'CHAR(3)'],
-    ['ts', 'TIMESTAMP'], ['tags', 'VARCHAR ARRAY'], ['v', 'VARIANT'], ['b', 'VARBINARY'], ['m', 'MAP<VARCHAR, INT>'],
-  ].map(([name, type]) => ({ name: name!, type: parseSqlType(type!), nullable: true })),
-};
+const TYPES = inputTable('types', [
+  ['flag', 'BOOLEAN'], ['n', 'INT'], ['x', 'DOUBLE'], ['amount', 'DECIMAL(10, 2)'], ['s', 'VARCHAR'], ['c', 'CHAR(3)'],
+  ['ts', 'TIMESTAMP'], ['tags', 'VARCHAR ARRAY'], ['v', 'VARIANT'], ['b', 'VARBINARY'], ['m', 'MAP<VARCHAR, INT>'],
+]);
 
 function decode(text: string, config: Record<string, unknown> = {}, table: InputTable = TABLE): { rows: Update['row'][]; errors: string[] } {
   const problems = new ConfigProblems();
@@ -112,17 +100,7 @@ describe('records', () => {
 });
 
 describe('configuration', () => {
-  function problemsOf(config: unknown): string[] {
-    const problems = new ConfigProblems();
-    parseInputFormat({ name: 'csv', config }, problems);
-    try {
-      problems.throwIfAny('test format');
-    } catch (error) {
-      assert.ok(error instanceof ConfigError);
-      return error.problems.map((p) => `${p.field}: ${p.message}`);
-    }
-    return [];
-  }
+  const problemsOf = (config: unknown): string[] => formatProblems('csv', config);
 
   test('every option is checked, and unknown options are named', () => {
     assert.deepEqual(problemsOf({ delimiter: '\t', headers: true, quote: "'", escape: null, double_quote: true, quoting: true, comment: '#', flexible: false, trim: 'all' }), []);
@@ -140,28 +118,16 @@ describe('configuration', () => {
 describe('file_input', () => {
   const temp = useTempFiles('dynaview-csv-input-');
 
-  class Sink implements InputSink {
-    readonly pushes: { changes: Update[]; position: InputPosition }[] = [];
-    readonly errors: DynaviewError[] = [];
-    push(changes: Update[], position: InputPosition): Promise<void> {
-      this.pushes.push({ changes, position });
-      return Promise.resolve();
-    }
-    reportError(error: DynaviewError): void {
-      this.errors.push(error);
-    }
-  }
-
   test('file_input reads CSV, and a run resumed after the header does not skip a record', async () => {
     const name = await temp.file(`id,name\n${Array.from({ length: 15_000 }, (_, i) => `${i},"n${i}"`).join('\n')}\n`);
     const transport = { name: 'file_input', config: { path: name }, format: { name: 'csv', config: { headers: true } } };
     const make = () => createInputConnector(transport, { connector: 't.csv', table: TABLE, baseDir: temp.dir });
-    const whole = new Sink();
+    const whole = new RecordingSink();
     await make().run(whole);
     assert.deepEqual(whole.errors, []);
     assert.deepEqual(whole.pushes.map((p) => p.changes.length), [10_000, 5_000]);
-    const resumed = new Sink();
+    const resumed = new RecordingSink();
     await make().run(resumed, whole.pushes[0]!.position);
-    assert.deepEqual(resumed.pushes.flatMap((p) => p.changes), whole.pushes[1]!.changes);
+    assert.deepEqual(resumed.updates, whole.pushes[1]!.changes);
   });
 });

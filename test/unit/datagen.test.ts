@@ -1,51 +1,24 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InputConnector, InputSink, InputTable } from '../../src/connectors/inputs/input.js';
+import type { InputConnector, InputTable } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
-import { ConfigError, type ConfigProblem, type DynaviewError } from '../../src/errors.js';
-import type { Row, Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
+import { ConfigError, type ConfigProblem } from '../../src/errors.js';
+import type { Row } from '../../src/schema.js';
+import { inputTable, RecordingSink, type ColumnSpec } from '../support/inputs.js';
 
 const CONNECTOR = 't0.unnamed-0';
 
-class CollectingSink implements InputSink {
-  readonly chunks: Update[][] = [];
-  readonly errors: DynaviewError[] = [];
-  /** When rows arrived, in ms since the sink was made. */
-  readonly arrivals: number[] = [];
-  private readonly start = performance.now();
-
-  constructor(private readonly onPush: (sink: CollectingSink) => void = () => undefined) {}
-
-  push(changes: Update[]): Promise<void> {
-    this.chunks.push(changes);
-    for (let i = 0; i < changes.length; i++) this.arrivals.push(performance.now() - this.start);
-    this.onPush(this);
-    return Promise.resolve();
-  }
-
-  reportError(error: DynaviewError): void {
-    this.errors.push(error);
-  }
-
-  get rows(): Row[] {
-    return this.chunks.flat().map((update) => update.row);
-  }
-}
-
-function table(columns: [name: string, type: string, nullable?: boolean][]): InputTable {
-  return { name: 't0', columns: columns.map(([name, type, nullable = true]) => ({ name, type: parseSqlType(type), nullable })), primaryKey: [] };
-}
+const table = (columns: ColumnSpec[]): InputTable => inputTable('t0', columns);
 
 const T0 = table([['id', 'INT', false], ['sort', 'VARCHAR', false], ['s', 'VARCHAR']]);
 
-function datagen(config: unknown, inputTable: InputTable = T0): InputConnector {
-  return createInputConnector({ name: 'datagen', config }, { connector: CONNECTOR, table: inputTable, baseDir: '.' });
+function datagen(config: unknown, sqlTable: InputTable = T0): InputConnector {
+  return createInputConnector({ name: 'datagen', config }, { connector: CONNECTOR, table: sqlTable, baseDir: '.' });
 }
 
-async function generate(config: unknown, inputTable: InputTable = T0): Promise<CollectingSink> {
-  const sink = new CollectingSink();
-  await datagen(config, inputTable).run(sink);
+async function generate(config: unknown, sqlTable: InputTable = T0): Promise<RecordingSink> {
+  const sink = new RecordingSink();
+  await datagen(config, sqlTable).run(sink);
   return sink;
 }
 
@@ -55,9 +28,9 @@ async function column(type: string, settings: unknown, limit = 5, nullable = tru
   return sink.rows.map((row) => row['c']);
 }
 
-function problemsOf(config: unknown, inputTable: InputTable = T0): ConfigProblem[] {
+function problemsOf(config: unknown, sqlTable: InputTable = T0): ConfigProblem[] {
   try {
-    datagen(config, inputTable);
+    datagen(config, sqlTable);
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
     return [...error.problems];
@@ -75,7 +48,7 @@ describe('defaults (Feldera increment, rows 0..4)', () => {
   test('the seed program t0 with plan [{rate, limit: 5}] yields (0,"0","0") ... (4,"4","4")', async () => {
     const sink = await generate({ plan: [{ rate: 1000, limit: 5 }] });
     assert.deepEqual(sink.rows, [0, 1, 2, 3, 4].map((i) => ({ id: i, sort: String(i), s: String(i) })));
-    assert.ok(sink.chunks.every((chunk) => chunk.every((update) => update.weight === 1)));
+    assert.ok(sink.updates.every((update) => update.weight === 1));
   });
 
   const cases: [type: string, expected: unknown[]][] = [
@@ -111,7 +84,7 @@ describe('defaults (Feldera increment, rows 0..4)', () => {
 
   test('the default plan (no plan at all) is unbounded and generates rows until stopped', async () => {
     const connector = datagen({});
-    const sink = new CollectingSink((s) => {
+    const sink = new RecordingSink((s) => {
       if (s.rows.length >= 20_000) connector.stop();
     });
     await connector.run(sink);
@@ -291,28 +264,33 @@ describe('seeds, plans and workers', () => {
 
   test('rows are pushed in chunks of min(rate, 10 000)', async () => {
     const sink = await generate({ plan: [{ limit: 25_000 }] });
-    assert.deepEqual(sink.chunks.map((chunk) => chunk.length), [10_000, 10_000, 5_000]);
+    assert.deepEqual(sink.pushes.map((push) => push.changes.length), [10_000, 10_000, 5_000]);
     const limited = await generate({ plan: [{ rate: 5000, limit: 2500, worker_chunk_size: 5000 }] });
-    assert.ok(limited.chunks.length >= 1);
+    assert.ok(limited.pushes.length >= 1);
     assert.equal(limited.rows.length, 2500);
     const small = await generate({ plan: [{ rate: 10_000, limit: 30, worker_chunk_size: 10 }] });
-    assert.deepEqual(small.chunks.map((chunk) => chunk.length), [10, 10, 10]);
+    assert.deepEqual(small.pushes.map((push) => push.changes.length), [10, 10, 10]);
   });
 
   test('the rate limiter lets a burst of `rate` rows through, then `rate` rows per second', async () => {
     const start = performance.now();
-    const sink = await generate({ plan: [{ rate: 20, limit: 26 }] });
+    /** When each row arrived, in ms since the start. */
+    const arrivals: number[] = [];
+    const sink = new RecordingSink(({ updates }) => {
+      while (arrivals.length < updates.length) arrivals.push(performance.now() - start);
+    });
+    await datagen({ plan: [{ rate: 20, limit: 26 }] }).run(sink);
     const elapsed = performance.now() - start;
     assert.equal(sink.rows.length, 26);
     // 21 rows at once (20 tokens, the last taken after row 20), then 5 more at 50 ms each.
     assert.ok(elapsed >= 200 && elapsed < 1500, `took ${elapsed} ms`);
-    assert.ok((sink.arrivals[19] ?? Infinity) < 100, `row 19 arrived after ${sink.arrivals[19]} ms`);
-    assert.ok((sink.arrivals[25] ?? 0) >= 200, `row 25 arrived after ${sink.arrivals[25]} ms`);
+    assert.ok((arrivals[19] ?? Infinity) < 100, `row 19 arrived after ${arrivals[19]} ms`);
+    assert.ok((arrivals[25] ?? 0) >= 200, `row 25 arrived after ${arrivals[25]} ms`);
   });
 
   test('stop() ends a rate-limited unbounded plan promptly', async () => {
     const connector = datagen({ plan: [{ rate: 2 }] });
-    const sink = new CollectingSink();
+    const sink = new RecordingSink();
     const running = connector.run(sink);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const stoppedAt = performance.now();
@@ -363,7 +341,7 @@ describe('configuration errors', () => {
   });
 
   test('ranges must be non-empty, of the right kind and within the type', () => {
-    const inputTable = table([['i', 'TINYINT'], ['d', 'DATE'], ['s', 'VARCHAR'], ['a', 'INT ARRAY'], ['t', 'TIMESTAMP']]);
+    const sqlTable = table([['i', 'TINYINT'], ['d', 'DATE'], ['s', 'VARCHAR'], ['a', 'INT ARRAY'], ['t', 'TIMESTAMP']]);
     const problems = problemsOf({
       plan: [{
         fields: {
@@ -371,7 +349,7 @@ describe('configuration errors', () => {
           a: { range: [3, 3] }, t: { range: ['yesterday', 'today'] },
         },
       }],
-    }, inputTable);
+    }, sqlTable);
     assert.match(problemAt(problems, 'plan.0.fields.i.range'), /must lie within TINYINT: -128 to 127/);
     assert.match(problemAt(problems, 'plan.0.fields.d.range'), /is empty: min must be less than max/);
     assert.match(problemAt(problems, 'plan.0.fields.s.range'), /must not be negative/);
@@ -393,10 +371,10 @@ describe('configuration errors', () => {
   });
 
   test('quoted column names match exactly, unquoted ones case-insensitively', () => {
-    const inputTable = table([['Mixed', 'INT'], ['lower', 'INT']]);
-    assert.doesNotThrow(() => datagen({ plan: [{ fields: { Mixed: {} } }] }, inputTable));
-    assert.doesNotThrow(() => datagen({ plan: [{ fields: { '"Mixed"': {}, LOWER: {} } }] }, inputTable));
-    const problems = problemsOf({ plan: [{ fields: { mixed: {}, LOWER: {} } }, { fields: { lower: {}, Lower: {} } }] }, inputTable);
+    const sqlTable = table([['Mixed', 'INT'], ['lower', 'INT']]);
+    assert.doesNotThrow(() => datagen({ plan: [{ fields: { Mixed: {} } }] }, sqlTable));
+    assert.doesNotThrow(() => datagen({ plan: [{ fields: { '"Mixed"': {}, LOWER: {} } }] }, sqlTable));
+    const problems = problemsOf({ plan: [{ fields: { mixed: {}, LOWER: {} } }, { fields: { lower: {}, Lower: {} } }] }, sqlTable);
     assert.deepEqual(problems, [
       { field: 'plan.0.fields.mixed', message: 'is not a column of the table; did you mean Mixed?' },
       { field: 'plan.1.fields.Lower', message: 'names lower a second time' },

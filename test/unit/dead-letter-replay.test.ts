@@ -5,24 +5,19 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deadLetterLine, type DeadLetter } from '../../src/connectors/dynamodb/dead-letters.js';
-import type { InputSink, InputTable } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import type { DynaviewError } from '../../src/errors.js';
 import type { Row, Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
+import { inputTable, RecordingSink } from '../support/inputs.js';
 import { useTempFiles } from '../support/temp-files.js';
 
 const temp = useTempFiles('dynaview-dead-letter-replay-');
 
 /** A table with the view's columns, to replay the view's dead rows into. */
-const TABLE: InputTable = {
-  name: 'replayed',
-  primaryKey: ['id'],
-  columns: [
-    ['id', 'BIGINT'], ['n', 'INT'], ['name', 'VARCHAR'], ['amount', 'DECIMAL(10, 2)'], ['ts', 'TIMESTAMP'], ['ratio', 'DOUBLE'],
-    ['bytes', 'VARBINARY'], ['counts', 'BIGINT ARRAY'],
-  ].map(([name, type]) => ({ name: name!, type: parseSqlType(type!), nullable: name !== 'id' })),
-};
+const TABLE = inputTable('replayed', [
+  ['id', 'BIGINT'], ['n', 'INT'], ['name', 'VARCHAR'], ['amount', 'DECIMAL(10, 2)'], ['ts', 'TIMESTAMP'], ['ratio', 'DOUBLE'],
+  ['bytes', 'VARBINARY'], ['counts', 'BIGINT ARRAY'],
+], ['id']);
 
 const ROW: Row = {
   id: 9_007_199_254_740_993n, n: 7, name: 'é "quoted"', amount: '12.5', ts: '2024-05-25 01:02:03.120', ratio: Number.NaN,
@@ -44,17 +39,9 @@ const JQ_REPLAY = 'select(.operation) | {(if .operation == "put" then "insert" e
 
 async function replay(text: string): Promise<{ updates: Update[]; errors: DynaviewError[] }> {
   const name = await temp.file(text);
-  const updates: Update[] = [];
-  const errors: DynaviewError[] = [];
-  const sink: InputSink = {
-    push: (changes) => {
-      updates.push(...changes);
-      return Promise.resolve();
-    },
-    reportError: (error) => errors.push(error),
-  };
+  const sink = new RecordingSink();
   await createInputConnector({ name: 'file_input', config: { path: name }, format: { name: 'json' } }, { connector: 'replayed.dead', table: TABLE, baseDir: temp.dir }).run(sink);
-  return { updates, errors };
+  return { updates: sink.updates, errors: sink.errors };
 }
 
 test('a dead letter\'s row, written by the DynamoDB connector, replays through file_input exactly', async () => {

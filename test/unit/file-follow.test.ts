@@ -3,38 +3,18 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, rename, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InputPosition, InputSink, InputTable, ReplayableInputConnector } from '../../src/connectors/inputs/input.js';
+import type { InputPosition, ReplayableInputConnector } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { DynaviewError } from '../../src/errors.js';
-import type { Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
+import { inputTable, RecordingSink } from '../support/inputs.js';
 import { useTempFiles } from '../support/temp-files.js';
 
-const TABLE: InputTable = {
-  name: 't',
-  primaryKey: [],
-  columns: [{ name: 'id', type: parseSqlType('BIGINT'), nullable: false }],
-};
+const TABLE = inputTable('t', [['id', 'BIGINT', false]]);
 
 const temp = useTempFiles('dynaview-follow-');
 
-class Sink implements InputSink {
-  readonly pushes: { changes: Update[]; position: InputPosition }[] = [];
-  readonly errors: DynaviewError[] = [];
-
-  push(changes: Update[], position: InputPosition): Promise<void> {
-    this.pushes.push({ changes, position });
-    return Promise.resolve();
-  }
-
-  reportError(error: DynaviewError): void {
-    this.errors.push(error);
-  }
-
-  get ids(): unknown[] {
-    return this.pushes.flatMap((p) => p.changes.map((c) => c.row['id']));
-  }
-}
+/** The ids of the rows `sink` was pushed, in order. */
+const ids = (sink: RecordingSink): unknown[] => sink.rows.map((row) => row['id']);
 
 function follower(name: string, format: { name: string; config?: unknown } = { name: 'json', config: { update_format: 'raw' } }): ReplayableInputConnector {
   const connector = createInputConnector({ name: 'file_input', config: { path: name, follow: true }, format }, { connector: 't.tail', table: TABLE, baseDir: temp.dir });
@@ -57,21 +37,21 @@ describe('follow', () => {
     const name = await temp.file(lines(1, 3));
     const path = join(temp.dir, name);
     const input = follower(name);
-    const sink = new Sink();
+    const sink = new RecordingSink();
     const running = input.run(sink);
-    await until(() => sink.ids.length === 3, 'the first three lines');
+    await until(() => ids(sink).length === 3, 'the first three lines');
     await appendFile(path, `${lines(4, 2)}{"id": `);
-    await until(() => sink.ids.length === 5, 'the appended lines');
+    await until(() => ids(sink).length === 5, 'the appended lines');
     // Give it time to (wrongly) read the partial line.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(sink.ids, [1n, 2n, 3n, 4n, 5n]);
+    assert.deepEqual(ids(sink), [1n, 2n, 3n, 4n, 5n]);
     await appendFile(path, '6}\n');
-    await until(() => sink.ids.length === 6, 'the completed line');
+    await until(() => ids(sink).length === 6, 'the completed line');
     const stoppedAt = Date.now();
     input.stop();
     await running;
     assert.ok(Date.now() - stoppedAt < 1_000, 'stop() ends following promptly');
-    assert.deepEqual(sink.ids, [1n, 2n, 3n, 4n, 5n, 6n]);
+    assert.deepEqual(ids(sink), [1n, 2n, 3n, 4n, 5n, 6n]);
     assert.deepEqual(sink.pushes.at(-1)?.position, { offset: Buffer.byteLength(lines(1, 6)), line: 7, col: 1 });
   });
 
@@ -79,11 +59,11 @@ describe('follow', () => {
     const name = await temp.file('');
     const path = join(temp.dir, name);
     const input = follower(name);
-    const sink = new Sink();
+    const sink = new RecordingSink();
     const running = input.run(sink);
     for (let batch = 0; batch < 4; batch += 1) {
       await appendFile(path, `${lines(batch * 10, 10)}not json\n`);
-      await until(() => sink.ids.length === (batch + 1) * 10, `batch ${batch}`);
+      await until(() => ids(sink).length === (batch + 1) * 10, `batch ${batch}`);
     }
     input.stop();
     await running;
@@ -95,44 +75,44 @@ describe('follow', () => {
     }
     await appendFile(path, lines(40, 2));
     const restarted = follower(name);
-    const more = new Sink();
+    const more = new RecordingSink();
     const again = restarted.run(more, from);
-    await until(() => more.ids.length === 2, 'the lines after the restart');
+    await until(() => ids(more).length === 2, 'the lines after the restart');
     restarted.stop();
     await again;
-    assert.deepEqual(more.ids, [40n, 41n]);
+    assert.deepEqual(ids(more), [40n, 41n]);
   });
 
   test('CSV and JSON arrays are followed too: a record is read once it is complete', async () => {
     const csv = await temp.file('1\n2');
     const csvInput = follower(csv, { name: 'csv' });
-    const csvSink = new Sink();
+    const csvSink = new RecordingSink();
     const csvRun = csvInput.run(csvSink);
-    await until(() => csvSink.ids.length === 1, 'the first CSV line');
+    await until(() => ids(csvSink).length === 1, 'the first CSV line');
     await appendFile(join(temp.dir, csv), '2\n3\n');
-    await until(() => csvSink.ids.length === 3, 'the rest of the CSV');
+    await until(() => ids(csvSink).length === 3, 'the rest of the CSV');
     csvInput.stop();
     await csvRun;
-    assert.deepEqual(csvSink.ids, [1n, 22n, 3n]);
+    assert.deepEqual(ids(csvSink), [1n, 22n, 3n]);
 
     const arrays = await temp.file('[{"id": 1}, {"id": 2}]\n[{"id": 3},');
     const arrayInput = follower(arrays, { name: 'json', config: { update_format: 'raw', array: true } });
-    const arraySink = new Sink();
+    const arraySink = new RecordingSink();
     const arrayRun = arrayInput.run(arraySink);
-    await until(() => arraySink.ids.length === 2, 'the first array');
+    await until(() => ids(arraySink).length === 2, 'the first array');
     await appendFile(join(temp.dir, arrays), '\n {"id": 4}]');
-    await until(() => arraySink.ids.length === 4, 'the second array');
+    await until(() => ids(arraySink).length === 4, 'the second array');
     arrayInput.stop();
     await arrayRun;
-    assert.deepEqual(arraySink.ids, [1n, 2n, 3n, 4n]);
+    assert.deepEqual(ids(arraySink), [1n, 2n, 3n, 4n]);
   });
 
   test('a followed file that is truncated, or replaced by another file, fails the connector', async () => {
     const name = await temp.file(lines(1, 5));
     const input = follower(name);
-    const sink = new Sink();
+    const sink = new RecordingSink();
     const running = input.run(sink);
-    await until(() => sink.ids.length === 5, 'the lines');
+    await until(() => ids(sink).length === 5, 'the lines');
     await truncate(join(temp.dir, name), 3);
     await assert.rejects(running, (error: unknown) => {
       assert.ok(error instanceof DynaviewError);
@@ -143,7 +123,7 @@ describe('follow', () => {
 
     const other = await temp.file(lines(1, 1));
     const replaced = follower(other);
-    const replacedRun = replaced.run(new Sink());
+    const replacedRun = replaced.run(new RecordingSink());
     await writeFile(join(temp.dir, 'next.json'), lines(1, 9));
     await rename(join(temp.dir, 'next.json'), join(temp.dir, other));
     await assert.rejects(replacedRun, /was replaced by another file while being followed/);

@@ -1,49 +1,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { InputConnector, InputSink, InputTable, InputTransport } from '../../src/connectors/inputs/input.js';
+import type { InputConnector, InputTable, InputTransport } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { buildCatalog } from '../../src/engine/catalog.js';
 import { Circuit } from '../../src/engine/circuit.js';
 import { parseProgram } from '../../src/sql/parser.js';
 import { InputRecordError } from '../../src/connectors/formats/record-error.js';
 import { ConfigError, DynaviewError, type ConfigProblem } from '../../src/errors.js';
-import type { Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
+import { inputTable, RecordingSink } from '../support/inputs.js';
 import { useTempFiles } from '../support/temp-files.js';
 
 const CONNECTOR = 't.file-0';
 
-class CollectingSink implements InputSink {
-  readonly chunks: Update[][] = [];
-  readonly errors: DynaviewError[] = [];
-
-  constructor(private readonly onPush: (sink: CollectingSink) => void = () => undefined) {}
-
-  push(changes: Update[]): Promise<void> {
-    this.chunks.push(changes);
-    this.onPush(this);
-    return Promise.resolve();
-  }
-
-  reportError(error: DynaviewError): void {
-    this.errors.push(error);
-  }
-
-  get updates(): Update[] {
-    return this.chunks.flat();
-  }
-}
-
-const TABLE: InputTable = {
-  name: 't',
-  primaryKey: [],
-  columns: [
-    { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
-    { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },
-    { name: 'amount', type: parseSqlType('DECIMAL(38, 2)'), nullable: true },
-  ],
-};
+const TABLE = inputTable('t', [['id', 'BIGINT', false], ['name', 'VARCHAR'], ['amount', 'DECIMAL(38, 2)']]);
 
 const temp = useTempFiles('dynaview-file-input-');
 const file = (content: string) => temp.file(content);
@@ -55,8 +25,8 @@ function connector(path: string, formatConfig: unknown = {}, transport: Partial<
   );
 }
 
-async function read(content: string, formatConfig: unknown = {}): Promise<CollectingSink> {
-  const sink = new CollectingSink();
+async function read(content: string, formatConfig: unknown = {}): Promise<RecordingSink> {
+  const sink = new RecordingSink();
   await connector(await file(content), formatConfig).run(sink);
   return sink;
 }
@@ -121,7 +91,7 @@ describe('partial updates, end to end', () => {
       '{"update": {"id": 2, "amount": 1}}',
       '{"update": {"id": 1, "name": null}, "delete": {"id": 1}, "insert": {"id": 1, "name": "b", "amount": 9}}',
     ].join('\n'));
-    const sink = new CollectingSink();
+    const sink = new RecordingSink();
     const table: InputTable = { name: 'items', primaryKey: items.primaryKey, columns: items.columns };
     await createInputConnector({ name: 'file_input', config: { path: name }, format: { name: 'json' } }, { connector: 'items.f', table, baseDir: temp.dir }).run(sink);
     assert.deepEqual(sink.errors, []);
@@ -169,7 +139,7 @@ describe('bad records', () => {
       '{"insert": {"id": 6, "amount": "12.345"}}',
       '{"insert": {"id": 7,}}',
     ].join('\n'));
-    const sink = new CollectingSink();
+    const sink = new RecordingSink();
     await connector(name).run(sink);
     assert.deepEqual(sink.updates, [{ row: row(1n), weight: 1 }, { row: row(6n, null, '12.35'), weight: 1 }]);
     const messages = sink.errors.map((error) => error.message);
@@ -212,33 +182,33 @@ describe('reading', () => {
   test('changes are pushed in chunks of 10 000', async () => {
     const lines = Array.from({ length: 25_000 }, (_, i) => `{"insert": {"id": ${i}}}`).join('\n');
     const sink = await read(lines);
-    assert.deepEqual(sink.chunks.map((chunk) => chunk.length), [10_000, 10_000, 5_000]);
+    assert.deepEqual(sink.pushes.map((push) => push.changes.length), [10_000, 10_000, 5_000]);
     assert.equal(sink.updates[24_999]?.row['id'], 24_999n);
   });
 
   test('relative paths start at the base directory; absolute paths are used as they are', async () => {
     const name = await file('{"insert": {"id": 1}}');
-    const sink = new CollectingSink();
+    const sink = new RecordingSink();
     await connector(join(temp.dir, name)).run(sink);
     assert.equal(sink.updates.length, 1);
   });
 
   test('a file that cannot be opened fails the connector', async () => {
-    await assert.rejects(connector('missing.json').run(new CollectingSink()), (error: unknown) => {
+    await assert.rejects(connector('missing.json').run(new RecordingSink()), (error: unknown) => {
       assert.ok(error instanceof DynaviewError);
       assert.equal(error.code, 'INPUT_FILE_UNREADABLE');
       assert.match(error.message, /cannot read missing\.json: ENOENT/);
       return true;
     });
-    await assert.rejects(connector('missing.json', { array: true }).run(new CollectingSink()), /INPUT_FILE_UNREADABLE|cannot read missing\.json/);
+    await assert.rejects(connector('missing.json', { array: true }).run(new RecordingSink()), /INPUT_FILE_UNREADABLE|cannot read missing\.json/);
   });
 
   test('stop() ends reading early', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `{"insert": {"id": ${i}}}`).join('\n');
     const input = connector(await file(lines));
-    const sink = new CollectingSink(() => input.stop());
+    const sink = new RecordingSink(() => input.stop());
     await input.run(sink);
-    assert.equal(sink.chunks.length, 1);
+    assert.equal(sink.pushes.length, 1);
     assert.equal(sink.updates.length, 10_000);
   });
 });

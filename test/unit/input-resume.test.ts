@@ -2,54 +2,21 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import type {
-  InputConnector, InputPosition, InputSink, InputTable, InputTransport, ReplayableInputConnector,
-} from '../../src/connectors/inputs/input.js';
+import type { InputConnector, InputPosition, InputTransport, ReplayableInputConnector } from '../../src/connectors/inputs/input.js';
 import { createInputConnector } from '../../src/connectors/inputs/registry.js';
 import { DynaviewError } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
+import { inputTable, RecordingSink } from '../support/inputs.js';
 import { useTempFiles } from '../support/temp-files.js';
 
-interface Pushed {
-  changes: Update[];
-  position: InputPosition;
+/** A sink that stops `connector` once it has taken `pushes` pushes. */
+function stoppingSink(connector: InputConnector, pushes: number): RecordingSink {
+  return new RecordingSink((sink) => {
+    if (sink.pushes.length >= pushes) connector.stop();
+  });
 }
 
-/** Collects pushes with their positions; `stopAfter` stops the connector after that many pushes. */
-class PositionSink implements InputSink {
-  readonly pushes: Pushed[] = [];
-  readonly errors: DynaviewError[] = [];
-
-  constructor(private readonly connector?: InputConnector, private readonly stopAfter = Infinity) {}
-
-  push(changes: Update[], position: InputPosition): Promise<void> {
-    this.pushes.push({ changes, position });
-    if (this.pushes.length >= this.stopAfter) this.connector?.stop();
-    return Promise.resolve();
-  }
-
-  reportError(error: DynaviewError): void {
-    this.errors.push(error);
-  }
-
-  get updates(): Update[] {
-    return this.pushes.flatMap((push) => push.changes);
-  }
-
-  get last(): InputPosition | undefined {
-    return this.pushes.at(-1)?.position;
-  }
-}
-
-const TABLE: InputTable = {
-  name: 't',
-  primaryKey: [],
-  columns: [
-    { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
-    { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },
-  ],
-};
+const TABLE = inputTable('t', [['id', 'BIGINT', false], ['name', 'VARCHAR']]);
 
 const temp = useTempFiles('dynaview-resume-');
 const file = (content: string) => temp.file(content);
@@ -69,8 +36,8 @@ function replayable(connector: InputConnector): ReplayableInputConnector {
   return connector;
 }
 
-async function runAll(connector: InputConnector, from?: InputPosition): Promise<PositionSink> {
-  const sink = new PositionSink();
+async function runAll(connector: InputConnector, from?: InputPosition): Promise<RecordingSink> {
+  const sink = new RecordingSink();
   await connector.run(sink, from);
   return sink;
 }
@@ -86,9 +53,9 @@ async function checkResumeAfterEveryPush(make: () => InputConnector, ordered = t
   const expected = whole.updates.map(key);
   for (let stopAfter = 1; stopAfter < whole.pushes.length; stopAfter += 1) {
     const first = make();
-    const stopped = new PositionSink(first, stopAfter);
+    const stopped = stoppingSink(first, stopAfter);
     await first.run(stopped);
-    const resumed = await runAll(make(), stopped.last);
+    const resumed = await runAll(make(), stopped.lastPosition);
     const together = [...stopped.updates, ...resumed.updates].map(key);
     assert.deepEqual(ordered ? together : together.sort(), ordered ? expected : [...expected].sort(), `stopped after ${stopAfter} pushes`);
   }
@@ -123,9 +90,9 @@ describe('file_input positions', () => {
   test('after a resume, bad records are still reported at their own line', async () => {
     const name = await file([...lines(10_000), 'not json', '{"insert": {"id": "x"}}', ...lines(2, 10_000)].join('\n'));
     const first = fileInput(name);
-    const stopped = new PositionSink(first, 1);
+    const stopped = stoppingSink(first, 1);
     await first.run(stopped);
-    const resumed = await runAll(fileInput(name), stopped.last);
+    const resumed = await runAll(fileInput(name), stopped.lastPosition);
     assert.deepEqual(resumed.updates.map((u) => u.row['id']), [10_000n, 10_001n]);
     assert.deepEqual(resumed.errors.map((e) => e.context.line), [10_001, 10_002]);
   });
@@ -134,8 +101,8 @@ describe('file_input positions', () => {
     const name = await file(`${lines(1).join('\n')}\nnot json\n`);
     const whole = await runAll(fileInput(name));
     const end = Buffer.byteLength(`${lines(1).join('\n')}\nnot json\n`);
-    assert.deepEqual(whole.last, { offset: end, line: 3, col: 1 });
-    assert.deepEqual((await runAll(fileInput(name), whole.last)).pushes, []);
+    assert.deepEqual(whole.lastPosition, { offset: end, line: 3, col: 1 });
+    assert.deepEqual((await runAll(fileInput(name), whole.lastPosition)).pushes, []);
   });
 
   test('array: true resumes after the last whole array, at its line and column', async () => {
@@ -153,10 +120,10 @@ describe('file_input positions', () => {
   test('a file shorter than the saved position was replaced or truncated, and is not read', async () => {
     const name = await file(lines(20_000).join('\n'));
     const first = fileInput(name);
-    const stopped = new PositionSink(first, 1);
+    const stopped = stoppingSink(first, 1);
     await first.run(stopped);
     await truncate(join(temp.dir, name), 100);
-    await assert.rejects(fileInput(name).run(new PositionSink(), stopped.last), (error: unknown) => {
+    await assert.rejects(fileInput(name).run(new RecordingSink(), stopped.lastPosition), (error: unknown) => {
       assert.ok(error instanceof DynaviewError);
       assert.equal(error.code, 'INPUT_FILE_CHANGED');
       assert.match(error.message, /holds 100 bytes, fewer than the \d+ already read/);
@@ -166,7 +133,7 @@ describe('file_input positions', () => {
 
   test('a position that is not a file position is refused', async () => {
     const name = await file(lines(1).join('\n'));
-    await assert.rejects(fileInput(name).run(new PositionSink(), { seed: '1' }), /INPUT_POSITION_INVALID|not one this connector writes/);
+    await assert.rejects(fileInput(name).run(new RecordingSink(), { seed: '1' }), /INPUT_POSITION_INVALID|not one this connector writes/);
   });
 });
 
@@ -190,7 +157,7 @@ describe('datagen positions', () => {
   test('without a configured seed, the position keeps the seed drawn, so another connector resumes the same sequence', async () => {
     const config = { plan: [{ limit: 2_000, fields: { id: { strategy: 'uniform', range: [0, 1_000_000] }, ...strings } }] };
     const whole = await runAll(datagen(config));
-    assert.deepEqual(await datagen(config).read(undefined, whole.last!, () => undefined), whole.updates);
+    assert.deepEqual(await datagen(config).read(undefined, whole.lastPosition!, () => undefined), whole.updates);
     const other = await runAll(datagen(config));
     assert.notDeepEqual(other.updates, whole.updates);
   });
@@ -198,17 +165,17 @@ describe('datagen positions', () => {
   test('a rate-limited plan resumes where it stopped and keeps its rows', async () => {
     const config = { seed: 3, plan: [{ rate: 50, limit: 120, fields: strings }] };
     const first = datagen(config);
-    const stopped = new PositionSink(first, 1);
+    const stopped = stoppingSink(first, 1);
     await first.run(stopped);
     assert.ok(stopped.updates.length < 120);
-    const resumed = await runAll(datagen(config), stopped.last);
+    const resumed = await runAll(datagen(config), stopped.lastPosition);
     const ids = [...stopped.updates, ...resumed.updates].map((u) => u.row['id']);
     assert.deepEqual(ids, Array.from({ length: 120 }, (_, i) => BigInt(i)));
   });
 
   test('a position that does not fit the plans is refused', async () => {
-    await assert.rejects(datagen({ plan: [{ limit: 5 }] }).run(new PositionSink(), { seed: '1', plan: 0, next: 6, gaps: [] }),
+    await assert.rejects(datagen({ plan: [{ limit: 5 }] }).run(new RecordingSink(), { seed: '1', plan: 0, next: 6, gaps: [] }),
       /does not fit its generation plans/);
-    await assert.rejects(datagen({ plan: [{ limit: 5 }] }).run(new PositionSink(), { offset: 0 }), /not one this connector writes/);
+    await assert.rejects(datagen({ plan: [{ limit: 5 }] }).run(new RecordingSink(), { offset: 0 }), /not one this connector writes/);
   });
 });

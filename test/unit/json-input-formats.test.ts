@@ -5,28 +5,16 @@ import { createInputDecoder } from '../../src/connectors/formats/decoder.js';
 import type { InputRecordError } from '../../src/connectors/formats/record-error.js';
 import { parseInputFormat } from '../../src/connectors/formats/registry.js';
 import type { InputTable } from '../../src/connectors/inputs/input.js';
-import { ConfigError } from '../../src/errors.js';
 import type { Update } from '../../src/schema.js';
-import { parseSqlType } from '../../src/sql/parse-type.js';
 import { ConfigProblems } from '../../src/util/config-problems.js';
+import { formatProblems, inputTable } from '../support/inputs.js';
 
-const TABLE: InputTable = {
-  name: 't',
-  primaryKey: [],
-  columns: [
-    { name: 'id', type: parseSqlType('BIGINT'), nullable: false },
-    { name: 'name', type: parseSqlType('VARCHAR'), nullable: true },
-  ],
-};
+const TABLE = inputTable('t', [['id', 'BIGINT', false], ['name', 'VARCHAR']]);
 
-const TYPES: InputTable = {
-  name: 'types',
-  primaryKey: [],
-  columns: [
-    ['id', 'INT'], ['t', 'TIME'], ['d', 'DATE'], ['ts', 'TIMESTAMP'], ['amount', 'DECIMAL(10, 2)'], ['v', 'VARIANT'],
-    ['b', 'VARBINARY'], ['u', 'UUID'], ['times', 'TIME ARRAY'],
-  ].map(([name, type]) => ({ name: name!, type: parseSqlType(type!), nullable: true })),
-};
+const TYPES = inputTable('types', [
+  ['id', 'INT'], ['t', 'TIME'], ['d', 'DATE'], ['ts', 'TIMESTAMP'], ['amount', 'DECIMAL(10, 2)'], ['v', 'VARIANT'],
+  ['b', 'VARBINARY'], ['u', 'UUID'], ['times', 'TIME ARRAY'],
+]);
 
 /** The changes and error reasons of `lines` read with the JSON format `config`. */
 function decode(config: Record<string, unknown>, lines: string[], table: InputTable = TABLE): { changes: Update[]; errors: string[] } {
@@ -39,17 +27,7 @@ function decode(config: Record<string, unknown>, lines: string[], table: InputTa
   return { changes, errors: errors.map((e) => `${e.context.line}: ${e.reason}`) };
 }
 
-function problemsOf(config: unknown): string[] {
-  const problems = new ConfigProblems();
-  parseInputFormat({ name: 'json', config }, problems);
-  try {
-    problems.throwIfAny('test format');
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems.map((p) => `${p.field}: ${p.message}`);
-  }
-  return [];
-}
+const problemsOf = (config: unknown): string[] => formatProblems('json', config);
 
 describe('weighted', () => {
   test('{"weight": n, "data": row} is the row with weight n, negative weights included; 0 changes nothing', () => {
