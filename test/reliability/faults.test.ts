@@ -181,12 +181,20 @@ describe('the table ends equal to the view under faults', { concurrency: CONCURR
         await sleep(SIZE.faultMs / 4);
         local = await startDynamoDBLocal({ dbPath, port: local.port });
       };
-      // The crash comes once every connector is in the middle of its run, with steps still to hand over.
+      // The crash comes once every connector is in the middle of its run, and no connector hands
+      // over a later step before it: on a loaded machine one connector could otherwise finish its
+      // run against the old server while another is still at its first step.
       let connectorsMidway = 0;
+      let allMidway: () => void = () => {};
+      const crashed = new Promise<void>((resolve) => { allMidway = resolve; });
       const runs = await Promise.all(cases.map(({ out, steps }) => writePacedSteps(out, steps, {
         paceMs: SIZE.paceMs,
         beforeStep: (index) => {
-          if (index === CRASH_AT_STEP && ++connectorsMidway === cases.length) crash = crashAndRestart();
+          if (index === CRASH_AT_STEP && ++connectorsMidway === cases.length) {
+            crash = crashAndRestart();
+            allMidway();
+          }
+          return index > CRASH_AT_STEP ? crashed : undefined;
         },
       })));
       await crash;

@@ -123,8 +123,11 @@ export function insertSteps(expected: ExpectedTable, steps: number, rowsPerStep:
 export interface PacedRun {
   /** Milliseconds between the starts of consecutive steps, as input arriving over time. */
   paceMs: number;
-  /** Called just before step `index` (0-based) is handed to the connector, e.g. to start a fault. */
-  beforeStep?: (index: number) => void;
+  /**
+   * Called just before step `index` (0-based) is handed to the connector, e.g. to start a fault;
+   * a promise it returns holds the step (and the later ones) back until it settles.
+   */
+  beforeStep?: (index: number) => Promise<void> | void;
 }
 
 /**
@@ -136,18 +139,22 @@ export interface PacedRun {
 export async function writePacedSteps(out: DynamoDBOutput, steps: readonly Update[][], run: PacedRun): Promise<Array<PromiseSettledResult<StepResult>>> {
   const results: Array<Promise<StepResult>> = [];
   const handOver = (index: number): Promise<StepResult> => {
-    run.beforeStep?.(index);
     const result = out.writeStep(steps[index]!);
     // Observed by allSettled below; without this a rejection would count as unhandled until then.
     result.catch(() => undefined);
     results.push(result);
     return result;
   };
-  if (steps.length > 0) await handOver(0).catch(() => undefined);
+  if (steps.length > 0) {
+    await run.beforeStep?.(0);
+    await handOver(0).catch(() => undefined);
+  }
   const started = performance.now();
   for (let index = 1; index < steps.length; index += 1) {
     const due = started + (index - 1) * run.paceMs - performance.now();
     if (due > 0) await sleep(due);
+    // A step held back by beforeStep holds the later ones back too.
+    await run.beforeStep?.(index);
     handOver(index);
   }
   return Promise.allSettled(results);
