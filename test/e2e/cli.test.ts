@@ -24,6 +24,14 @@ test('the seed example runs unchanged with --local and leaves its 5 rows in feld
   assert.deepEqual(rows, [['0', '0', '0'], ['1', '1', '1'], ['2', '2', '2'], ['3', '3', '3'], ['4', '4', '4']]);
 });
 
+test('the tour\'s examples/people.sql runs as the README says: views over views, upserts, a delete and a partial update', async () => {
+  const { code, stdout, stderr } = await runCli(['run', 'examples/people.sql', '--local']);
+  assert.equal(code, 0, stderr);
+  const table = stdout.slice(stdout.indexOf('DynamoDB table shouted'));
+  const rows = table.split('\n').filter((l) => /^\| \d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  assert.deepEqual(rows, [['2', '4', 'BOB!'], ['3', '10', 'CY!']]);
+});
+
 test('a file_input program with inserts, updates and deletes, and a view over a view with WHERE and computed columns', async () => {
   const table = await createTable(ddb.client, { hash: ['id', 'N'] });
   const dir = writeFiles({
