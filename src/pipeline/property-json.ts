@@ -4,6 +4,8 @@
  */
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { SqlError } from '../errors.js';
+import { MAX_JSON_DEPTH } from '../limits.js';
+import { jsonNestingBeyond } from '../util/lossless-json.js';
 import type { Position, Property } from '../sql/ast.js';
 
 export type JsonPath = ReadonlyArray<string | number>;
@@ -18,6 +20,13 @@ export class PropertyJson {
   /** Parses the property's value; a JSON syntax error is a SqlError at its exact position. */
   static parse(property: Property, source: string, file: string | undefined): PropertyJson {
     const locate = valuePositionMapper(property, source);
+    // jsonc-parser and the readers of its tree recurse, one level per level of nesting.
+    const tooDeep = jsonNestingBeyond(property.value, MAX_JSON_DEPTH);
+    if (tooDeep !== -1) {
+      throw new SqlError('SQL_INVALID',
+        `property '${property.key}' is not valid JSON: values nested more than ${MAX_JSON_DEPTH} deep, which is dynaview's limit`,
+        { ...locate(tooDeep), ...(file === undefined ? {} : { file }) });
+    }
     const errors: ParseError[] = [];
     const root = parseTree(property.value, errors, { allowTrailingComma: false, disallowComments: true });
     const first = errors[0];

@@ -4,6 +4,7 @@
  * keep theirs.
  */
 import { SqlTypeError } from '../errors.js';
+import { MAX_SQL_TYPE_DEPTH } from '../limits.js';
 import type { IntegerName, SqlField, SqlType } from './sql-type.js';
 
 // Feldera: "The type NUMERIC is the same as NUMERIC(MAX_PRECISION, 0)", with a maximum precision
@@ -112,6 +113,8 @@ function unreachable(value: never): never {
 class TypeParser {
   private position = 0;
   private current: Token;
+  /** ARRAY, MAP and ROW levels around the type being parsed, held to MAX_SQL_TYPE_DEPTH. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     this.current = this.scan();
@@ -119,13 +122,30 @@ class TypeParser {
 
   /** A type with its postfix `ARRAY`s, and a trailing `NULL`/`NOT NULL` left for the caller. */
   typeWithNullability(): { type: SqlType; nullability: Nullability | undefined } {
-    let type = this.baseType();
-    for (;;) {
-      const nullability = this.nullability();
-      if (!this.acceptWord('ARRAY')) return { type, nullability };
-      // Feldera: ARRAY elements are nullable unless declared NOT NULL.
-      type = { kind: 'array', element: type, elementNullable: nullability?.nullable ?? true };
+    const outer = this.depth;
+    this.enterLevel();
+    try {
+      let type = this.baseType();
+      for (;;) {
+        const nullability = this.nullability();
+        const array = this.current;
+        if (!this.acceptWord('ARRAY')) return { type, nullability };
+        this.enterLevel(array);
+        // Feldera: ARRAY elements are nullable unless declared NOT NULL.
+        type = { kind: 'array', element: type, elementNullable: nullability?.nullable ?? true };
+      }
+    } finally {
+      this.depth = outer;
     }
+  }
+
+  /** One more level of ARRAY, MAP or ROW, refused past MAX_SQL_TYPE_DEPTH. */
+  private enterLevel(at: { start: number } = this.current): void {
+    this.depth += 1;
+    // The outermost type is level 1 but nests nothing.
+    if (this.depth - 1 <= MAX_SQL_TYPE_DEPTH) return;
+    throw new SqlTypeError(`invalid SQL type: nested more than ${MAX_SQL_TYPE_DEPTH} levels deep (ARRAY, MAP, ROW) `
+      + `at character ${at.start + 1}, which is dynaview's limit`);
   }
 
   expectEnd(): void {

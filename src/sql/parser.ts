@@ -8,7 +8,8 @@
  *
  * Lists and chains (set operations, joins, binary operators) are parsed by loops, not by
  * recursion: only nesting (parentheses, subqueries, CASE, function arguments) makes the parser
- * go deeper.
+ * go deeper, and only MAX_SQL_NESTING_DEPTH levels of it; the chains' trees are held to
+ * MAX_SQL_EXPRESSION_DEPTH (see `../limits.ts`), so that no later recursive pass runs out of stack.
  */
 import { SqlError, SqlTypeError } from '../errors.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   Expression, FromItem, Identifier, JoinType, LiteralType, OrderItem, Program, Property, Query, QueryBody, Select,
   SelectItem, SetOperation, Span, Statement, SubqueryReference, TypeText, Values,
 } from './ast.js';
+import { MAX_SQL_EXPRESSION_DEPTH, MAX_SQL_NESTING_DEPTH } from '../limits.js';
 import { tokenize, type Token } from './lexer.js';
 import { parseSqlType } from './parse-type.js';
 
@@ -107,6 +109,10 @@ const MAX_QUOTED_TOKEN = 30;
 
 class Parser {
   private index = 0;
+  /** Levels of nesting the parser is inside: see `nested`. */
+  private depth = 0;
+  /** How many expressions the parser is inside; the outermost one has its depth checked. */
+  private expressionLevel = 0;
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -314,7 +320,7 @@ class Parser {
   /** `(query)`, the parentheses required. */
   private subquery(): Query {
     this.expectSymbol('(');
-    const query = this.query();
+    const query = this.nested(() => this.query());
     this.expectSymbol(')');
     return query;
   }
@@ -498,7 +504,7 @@ class Parser {
   /** `(a JOIN b ON ...)`; the span grows to cover the parentheses. */
   private parenthesizedJoin(): FromItem {
     const open = this.expectSymbol('(');
-    const item = this.fromClause();
+    const item = this.nested(() => this.fromClause());
     this.expectSymbol(')');
     return { ...item, span: this.spanTo(open) };
   }
@@ -667,7 +673,57 @@ class Parser {
   // ---- Expressions, loosest binding first --------------------------------------------------
 
   private expression(): Expression {
-    return this.disjunction();
+    const start = this.current;
+    this.expressionLevel += 1;
+    let expression: Expression;
+    try {
+      expression = this.nested(() => this.disjunction());
+    } finally {
+      this.expressionLevel -= 1;
+    }
+    if (this.expressionLevel === 0) this.checkExpressionDepth(expression, start);
+    return expression;
+  }
+
+  /** Runs `parse` one level of nesting deeper, refusing to go past MAX_SQL_NESTING_DEPTH. */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_SQL_NESTING_DEPTH) {
+      throw this.error('SQL_NOT_SUPPORTED',
+        `nested more than ${MAX_SQL_NESTING_DEPTH} levels deep (parentheses, subqueries, function calls, CASE, `
+        + 'prefix operators), which is dynaview\'s limit', this.current);
+    }
+    this.depth += 1;
+    try {
+      return parse();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  /**
+   * Refuses an outermost expression whose syntax tree is deeper than MAX_SQL_EXPRESSION_DEPTH,
+   * which a long chain of binary operators makes without nesting; measured without recursion.
+   */
+  private checkExpressionDepth(expression: Expression, start: Token): void {
+    const pending: Array<[unknown, number]> = [[expression, 0]];
+    while (pending.length > 0) {
+      const [value, depth] = pending.pop()!;
+      if (typeof value !== 'object' || value === null) continue;
+      if (Array.isArray(value)) {
+        for (const item of value) pending.push([item, depth]);
+        continue;
+      }
+      const isNode = typeof (value as { kind?: unknown }).kind === 'string';
+      const level = isNode ? depth + 1 : depth;
+      if (level > MAX_SQL_EXPRESSION_DEPTH) {
+        throw this.error('SQL_NOT_SUPPORTED',
+          `the expression is more than ${MAX_SQL_EXPRESSION_DEPTH} levels deep (a chain of that many operators), `
+          + 'which is dynaview\'s limit: split it, e.g. into a subquery or a view', start);
+      }
+      for (const [key, child] of Object.entries(value)) {
+        if (key !== 'span' && key !== 'valueSpan') pending.push([child, level]);
+      }
+    }
   }
 
   private disjunction(): Expression {
@@ -685,7 +741,7 @@ class Parser {
   private negation(): Expression {
     const not = this.current;
     if (!this.acceptWord('NOT')) return this.comparison();
-    const operand = this.negation();
+    const operand = this.nested(() => this.negation());
     return { kind: 'Unary', operator: 'NOT', operand, span: this.spanTo(not) };
   }
 
@@ -791,7 +847,7 @@ class Parser {
   private unary(): Expression {
     const sign = this.current;
     if (!this.acceptSymbol('-') && !this.acceptSymbol('+')) return this.postfix();
-    const operand = this.unary();
+    const operand = this.nested(() => this.unary());
     return { kind: 'Unary', operator: sign.text === '-' ? '-' : '+', operand, span: this.spanTo(sign) };
   }
 

@@ -2,8 +2,11 @@
  * JSON.parse that keeps every digit: integer literals beyond 2^53 become bigints and other number
  * literals with more digits than a double holds are kept as text (`JsonNumberText`), so BIGINT and
  * DECIMAL input is exact. Node 20's JSON.parse reviver has no access to the source text, hence a
- * small parser of our own; it also says where a syntax error is.
+ * small parser of our own; it also says where a syntax error is. Values nested more than
+ * MAX_JSON_DEPTH deep are refused as a syntax error, so that nothing recursive that reads a value
+ * later can run out of stack.
  */
+import { MAX_JSON_DEPTH } from '../limits.js';
 
 /** A number literal whose digits a double cannot hold, e.g. `0.12345678901234567890`. */
 export class JsonNumberText {
@@ -27,10 +30,11 @@ export class JsonSyntaxError extends Error {
 // point may sit among them) cannot have a number JSON.parse would round, so the fast native parser
 // is safe for them.
 const MAYBE_LONG_NUMBER = /(?:\d\.?){16}/;
-const MAX_DEPTH = 512;
 
 /** Parses JSON text losslessly; throws JsonSyntaxError. */
 export function parseJsonLossless(text: string): JsonValue {
+  const tooDeep = jsonNestingBeyond(text, MAX_JSON_DEPTH);
+  if (tooDeep !== -1) throw new JsonSyntaxError(`values nested more than ${MAX_JSON_DEPTH} deep`, tooDeep);
   if (!MAYBE_LONG_NUMBER.test(text)) {
     try {
       return JSON.parse(text) as JsonValue;
@@ -39,6 +43,30 @@ export function parseJsonLossless(text: string): JsonValue {
     }
   }
   return new LosslessParser(text).parseDocument();
+}
+
+/**
+ * The offset of the first `[` or `{` of JSON text that opens a level deeper than `maxDepth`, or -1;
+ * brackets inside strings do not count. A scan without recursion, run before any parser sees text.
+ */
+export function jsonNestingBeyond(text: string, maxDepth: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92) i += 1; // backslash: skip the escaped character
+      else if (char === 34) inString = false;
+    } else if (char === 34) {
+      inString = true;
+    } else if (char === 91 || char === 123) { // [ {
+      depth += 1;
+      if (depth > maxDepth) return i;
+    } else if (char === 93 || char === 125) { // ] }
+      depth -= 1;
+    }
+  }
+  return -1;
 }
 
 /** 1-based line and column of a UTF-16 offset in `text`. */
@@ -70,7 +98,8 @@ class LosslessParser {
   }
 
   private value(depth: number): JsonValue {
-    if (depth > MAX_DEPTH) this.fail(`values nested more than ${MAX_DEPTH} deep`);
+    // jsonNestingBeyond has checked the nesting already; this guards the recursion on its own.
+    if (depth > MAX_JSON_DEPTH) this.fail(`values nested more than ${MAX_JSON_DEPTH} deep`);
     this.skipWhitespace();
     const char = this.text[this.position];
     switch (char) {
