@@ -10,21 +10,16 @@
 //                                              the table without replacing the saved results)
 // Writes bench/results/latest.json and docs/bench.svg, and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
 process.env.DYNAVIEW_LOG_LEVEL ??= 'warn';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 
 const { openDynamoDBOutput } = await import('../dist/index.js');
 const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { BatchWriteCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-const { BatchWrite } = await import('@aws/dynamodb-batch-iterator');
-// @aws/dynamodb-batch-iterator is written against the v2 SDK client (its peer dependency).
-const AWSv2 = createRequire(import.meta.url)('aws-sdk');
 const { caseLabel, drawChart } = await import('./chart.mjs');
 const { CAPACITY_WCU, CREDENTIALS, LATENCY_MEDIAN_MS, LATENCY_P99_MS, REGION, TABLE, startSim } = await import('./sim-process.mjs');
 
@@ -41,8 +36,6 @@ const CHART = fileURLToPath(new URL('../docs/bench.svg', import.meta.url));
 // times the CPU of later ones, which a long-running pipeline never sees again.
 const LARGE = QUICK ? [20_000, 2, 3] : [100_000, 5, 3];
 const SMALL = QUICK ? [100, 150, 100] : [100, 1_000, 300];
-// @aws/dynamodb-batch-iterator sends one request at a time (~2,000 items/s at 10 ms), so it gets fewer items.
-const ITERATOR_LARGE = QUICK ? [5_000, 1, 0] : [100_000, 1, 0];
 // Pipelined steps are offered as the pipeline offers them: up to 16 steps in flight.
 const PIPELINED_STEPS_IN_FLIGHT = 16;
 
@@ -61,7 +54,6 @@ const CASES = [
   ...(QUICK ? [] : [dynaview({ threads: 2, max_concurrent_requests: 128 })]),
   { tool: 'batch-write-command', write_mode: 'batch', capacity_wcu: CAPACITY_WCU, sizes: LARGE },
   ...(QUICK ? [] : [{ tool: 'batch-write-command', write_mode: 'batch', capacity_wcu: CAPACITY_WCU, sizes: SMALL }]),
-  { tool: 'batch-iterator', write_mode: 'batch', capacity_wcu: CAPACITY_WCU, sizes: ITERATOR_LARGE },
   // Offered load at 2x capacity: the default configuration against half the table.
   dynaview({ capacity_wcu: CAPACITY_WCU / 2 }),
 ];
@@ -152,38 +144,10 @@ async function openBatchWriteCommand(endpoint) {
   };
 }
 
-async function openBatchIterator(endpoint) {
-  const v2 = new AWSv2.DynamoDB({ endpoint, region: REGION, credentials: CREDENTIALS });
-  let resent = 0;
-  // The library resends what comes back unprocessed; this wrapper only counts it.
-  const counting = {
-    batchWriteItem(input) {
-      const request = v2.batchWriteItem(input);
-      return {
-        promise: async () => {
-          const output = await request.promise();
-          for (const items of Object.values(output.UnprocessedItems ?? {})) resent += items.length;
-          return output;
-        },
-      };
-    },
-  };
-  return {
-    stepsInFlight: 1,
-    async writeStep(rows) {
-      const writes = rows.map((row) => [TABLE, { PutRequest: { Item: AWSv2.DynamoDB.Converter.marshall(row) } }]);
-      for await (const _ of new BatchWrite(counting, writes)) { /* drain */ }
-    },
-    resent: () => resent,
-    close: async () => {},
-  };
-}
-
 function openTool(c, endpoint) {
   switch (c.tool) {
     case 'dynaview': return openDynaview(c, endpoint);
     case 'batch-write-command': return openBatchWriteCommand(endpoint);
-    case 'batch-iterator': return openBatchIterator(endpoint);
     default: throw new Error(`unknown tool ${c.tool}`);
   }
 }

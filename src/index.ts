@@ -1,3 +1,5 @@
+// First: silences the SDK's Node version warning before any client is created.
+import './sdk-warning.js';
 export { openDynamoDBOutput, StepWriteError } from './connectors/dynamodb/output.js';
 export type { DynamoDBOutput, DynamoDBOutputOptions, StepResult } from './connectors/dynamodb/output.js';
 export type { DynamoDBOutputConfig, WriteMode } from './connectors/dynamodb/config.js';

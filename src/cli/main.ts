@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `dynaview` command: `run` a program, `check` it, or `explain` its views' plans.
+ * The `dynaview` command: `run` a program, `check` it, `explain` its views' plans, or run the
+ * capacity simulator (`sim`).
  */
+// First: silences the SDK's Node version warning before any client is created.
+import '../sdk-warning.js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
@@ -13,17 +17,13 @@ import { EXIT_INVALID, EXIT_OK, EXIT_RUNTIME_FAILURE, ProgramInvalid, RunFailed 
 import { runCommand } from './run-command.js';
 import { SIM_ARG_OPTIONS, SIM_HELP, SIM_USAGE, simCommand } from './sim-command.js';
 
-const USAGE = `usage:
-  dynaview run <program.sql> [--local] [--local-dir DIR] [--http-port N [--http-host HOST]]
-               [--allow-write-failures] [--state-dir DIR]
-  dynaview check <program.sql> [--describe]
-  dynaview explain <program.sql>
-${SIM_USAGE}
-
-run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and writes its views
+const RUN_USAGE = `  dynaview run <program.sql> [--local] [--local-dir DIR] [--http-port N [--http-host HOST]]
+               [--allow-write-failures] [--state-dir DIR]`;
+const RUN_HELP = `run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and writes its views
         through their output connectors (dynamodb_output, file_output). --local starts an
-        embedded DynamoDB Local, points every dynamodb_output at it, creates missing tables from
-        their index, and prints the tables at the end;
+        embedded DynamoDB Local (reachable from this machine only, and ended with dynaview),
+        points every dynamodb_output at it, creates missing tables from their index, and prints
+        the tables at the end;
         --local-dir keeps DynamoDB Local's data in DIR between runs (default: in memory).
         --http-port serves Feldera's HTTP API for the program (push to tables at
         /v0/pipelines/<name>/ingress/<table>, completion_status, stream views at
@@ -34,17 +34,45 @@ run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and 
         --allow-write-failures reports items that could not be written but exits 0 for them.
         --state-dir saves checkpoints in DIR as the writes complete; running the same command
         again after a stop or a crash goes on from the last one.
-check   parses and validates the program and every connector, reporting all problems;
-        --describe also checks each target table's key schema against its index.
-explain prints each view's columns and query plan (joins, aggregates, ...) as the engine runs it.
-${SIM_HELP}
-
-Exit codes: 0 success, 2 invalid program or configuration, 1 runtime failure.
+        A second SIGINT/SIGTERM aborts at once (exit code 130) without writing what is queued.`;
+const CHECK_USAGE = '  dynaview check <program.sql> [--describe]';
+const CHECK_HELP = `check   parses and validates the program and every connector, reporting all problems;
+        --describe also checks each target table's key schema against its index.`;
+const EXPLAIN_USAGE = '  dynaview explain <program.sql>';
+const EXPLAIN_HELP = "explain prints each view's columns and query plan (joins, aggregates, ...) as the engine runs it.";
+const FOOTER = `Exit codes: 0 success, 2 invalid program or configuration, 1 runtime failure, 130 aborted by a second signal.
 Log level: DYNAVIEW_LOG_LEVEL (default info).`;
 
+/** `dynaview help <command>`: each command's usage and description. */
+const COMMAND_HELP: Record<string, string> = {
+  run: `usage:\n${RUN_USAGE}\n\n${RUN_HELP}`,
+  check: `usage:\n${CHECK_USAGE}\n\n${CHECK_HELP}`,
+  explain: `usage:\n${EXPLAIN_USAGE}\n\n${EXPLAIN_HELP}`,
+  sim: `usage:\n${SIM_USAGE}\n\n${SIM_HELP}`,
+};
+
+const USAGE = `usage:
+${RUN_USAGE}
+${CHECK_USAGE}
+${EXPLAIN_USAGE}
+${SIM_USAGE}
+  dynaview help [command]
+  dynaview --version
+
+${RUN_HELP}
+${CHECK_HELP}
+${EXPLAIN_HELP}
+${SIM_HELP}
+
+${FOOTER}`;
+
+/** The version in dynaview's package.json (two folders up from dist/cli/). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  // The SDK warns on Node 20 that it will need Node 22 from 2027; a command line user cannot act on that.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   let parsed;
   try {
     parsed = parseArgs({
@@ -61,6 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'state-dir': { type: 'string' },
         describe: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
         ...SIM_ARG_OPTIONS,
       },
     });
@@ -70,8 +99,27 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [command, file, ...extra] = positionals;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  if (values.help || command === 'help') {
+    // `help run` and `run --help` both print run's help.
+    const topic = command === 'help' ? file : command;
+    if (command === 'help' && extra.length > 0) {
+      process.stderr.write(`dynaview: help takes one command name\n${USAGE}\n`);
+      return EXIT_INVALID;
+    }
+    if (topic === undefined) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    const help = COMMAND_HELP[topic];
+    if (help === undefined) {
+      process.stderr.write(`dynaview: no help for "${topic}"; commands: ${Object.keys(COMMAND_HELP).join(', ')}\n`);
+      return EXIT_INVALID;
+    }
+    process.stdout.write(`${help}\n`);
     return EXIT_OK;
   }
   if (command === 'sim' && positionals.length === 1) {

