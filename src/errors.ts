@@ -11,6 +11,10 @@ export interface ErrorContext {
   table?: string;
   field?: string;
   column?: string;
+  /** The clause a failing expression belongs to (WHERE, HAVING, JOIN ON, ...) when it is not a column's. */
+  clause?: string;
+  /** The row an expression failed on, as `{name: value, ...}` cut short. */
+  row?: string;
   /** The record's key as JSON text, e.g. `{"id":1,"sort":"a"}`. */
   key?: string;
   file?: string;

@@ -10,8 +10,9 @@
 import { deserialize, serialize } from 'node:v8';
 import { DynaviewError } from '../errors.js';
 import type { Update } from '../schema.js';
+import type { Expression } from '../sql/ast.js';
 import type { PlanColumn, PlanNode } from '../plan/plan.js';
-import { planInputs } from '../plan/plan.js';
+import { isOrderKeyColumn, planInputs } from '../plan/plan.js';
 import { expressionScope } from '../plan/scope.js';
 import type { Catalog } from './catalog.js';
 import type { Evaluate } from './compiled.js';
@@ -29,6 +30,7 @@ import { SingleRowOperator } from './operators/single-row.js';
 import { TopKOperator } from './operators/top-k.js';
 import { ValuesOperator } from './operators/values.js';
 import { compileComparator } from './compare.js';
+import { RowEvaluationError, rowErrors, type ExpressionSite } from './row-error.js';
 import { TableState, type TableChange } from './table-state.js';
 import type { Value } from './value.js';
 import type { Batch } from './zset.js';
@@ -106,6 +108,7 @@ export class Circuit {
           ? node.operator.apply(tableInputs.get(outputs.length) ?? [])
           : node.operator.step(node.inputs.map((i) => outputs[i]!)));
       } catch (error) {
+        if (error instanceof RowEvaluationError) throw error.inView(node.owner);
         if (error instanceof DynaviewError && error.code === 'SQL_RUNTIME_ERROR') {
           throw new DynaviewError('SQL_RUNTIME_ERROR', `view ${node.owner}: ${error.message}`, { context: { view: node.owner }, cause: error });
         }
@@ -188,20 +191,39 @@ export class Circuit {
     const scope = (columns: readonly PlanColumn[]) => expressionScope(columns, { file: this.catalog.file, types: this.catalog.types });
     const over = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compileExpression(e, scope(columns)).evaluate;
     const predicateOver = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compilePredicate(e, scope(columns)).evaluate;
+    // Where each per-row expression sits in the program, for runtime error messages.
+    const site = (role: string, expression: Expression, evaluate: Evaluate): ExpressionSite => ({ role, span: expression.span, evaluate });
+    const sites = (role: string, expressions: readonly Expression[], evaluates: readonly Evaluate[]) => expressions.map((e, i) => site(role, e, evaluates[i]!));
+    const errorsOver = (columns: readonly PlanColumn[], ...found: ExpressionSite[][]) => rowErrors(found.flat(), columns, this.catalog.file);
     switch (plan.kind) {
       case 'Values':
         return new ValuesOperator(plan.rows);
-      case 'Filter':
-        return new FilterOperator(predicateOver(plan.input.columns)(plan.predicate));
-      case 'Project':
-        return new ProjectOperator(plan.expressions.map(over(plan.input.columns)));
+      case 'Filter': {
+        const predicate = predicateOver(plan.input.columns)(plan.predicate);
+        return new FilterOperator(predicate, errorsOver(plan.input.columns, [site(plan.clause, plan.predicate, predicate)]));
+      }
+      case 'Project': {
+        const expressions = plan.expressions.map(over(plan.input.columns));
+        const columns = plan.expressions.map((e, i) => {
+          const { name } = plan.columns[i]!;
+          return isOrderKeyColumn(name) ? site('ORDER BY', e, expressions[i]!) : { ...site(`column ${name}`, e, expressions[i]!), column: name };
+        });
+        return new ProjectOperator(expressions, errorsOver(plan.input.columns, columns));
+      }
       case 'Join': {
         const joined = [...plan.left.columns, ...plan.right.columns];
+        const leftKeys = plan.leftKeys.map(over(plan.left.columns));
+        const rightKeys = plan.rightKeys.map(over(plan.right.columns));
+        // The residual's conjuncts (from ON or from WHERE) are sites of their own, so an error points at the one that failed.
+        const conjuncts = plan.residual === null ? [] : andTerms(plan.residual);
         return new JoinOperator({
-          leftKeys: plan.leftKeys.map(over(plan.left.columns)),
-          rightKeys: plan.rightKeys.map(over(plan.right.columns)),
+          leftKeys,
+          rightKeys,
           nullSafe: plan.nullSafe,
           residual: plan.residual === null ? null : predicateOver(joined)(plan.residual),
+          leftRowError: errorsOver(plan.left.columns, sites('join condition', plan.leftKeys, leftKeys)),
+          rightRowError: errorsOver(plan.right.columns, sites('join condition', plan.rightKeys, rightKeys)),
+          residualRowError: errorsOver(joined, sites('join condition', conjuncts, conjuncts.map(predicateOver(joined)))),
           leftWidth: plan.left.columns.length,
           rightWidth: plan.right.columns.length,
           padLeft: plan.join === 'LEFT' || plan.join === 'FULL',
@@ -212,14 +234,20 @@ export class Circuit {
       }
       case 'Aggregate': {
         const evaluate = over(plan.input.columns);
+        const groupBy = plan.groupBy.map(evaluate);
+        const aggregates = plan.aggregates.map((spec) => ({
+          aggregator: makeAggregator(spec),
+          args: spec.args.map(evaluate),
+          filter: spec.filter === null ? null : predicateOver(plan.input.columns)(spec.filter),
+        }));
         return new AggregateOperator({
-          groupBy: plan.groupBy.map(evaluate),
-          aggregates: plan.aggregates.map((spec) => ({
-            aggregator: makeAggregator(spec),
-            args: spec.args.map(evaluate),
-            filter: spec.filter === null ? null : predicateOver(plan.input.columns)(spec.filter),
-          })),
+          groupBy,
+          aggregates,
           global: plan.global,
+          rowError: errorsOver(plan.input.columns, sites('GROUP BY', plan.groupBy, groupBy), ...plan.aggregates.map((spec, a) => [
+            ...(spec.filter === null ? [] : [site(`FILTER of ${spec.function}`, spec.filter, aggregates[a]!.filter!)]),
+            ...sites(`argument of ${spec.function}`, spec.args, aggregates[a]!.args),
+          ])),
         });
       }
       case 'Distinct':
@@ -228,21 +256,30 @@ export class Circuit {
         return setOperation(plan.operator, plan.all);
       case 'TopK': {
         const columns = plan.input.columns;
+        const partitionBy = plan.partitionBy.map(over(columns));
+        const orderBy = plan.orderBy.map((key) => {
+          const compiled = compileExpression(key.expression, scope(columns));
+          return { evaluate: compiled.evaluate, compare: compileComparator(compiled.type), descending: key.descending, nullsFirst: key.nullsFirst };
+        });
         return new TopKOperator({
-          partitionBy: plan.partitionBy.map(over(columns)),
-          orderBy: plan.orderBy.map((key) => {
-            const compiled = compileExpression(key.expression, scope(columns));
-            return { evaluate: compiled.evaluate, compare: compileComparator(compiled.type), descending: key.descending, nullsFirst: key.nullsFirst };
-          }),
+          partitionBy,
+          orderBy,
           limit: plan.limit,
           offset: plan.offset,
           rankColumn: plan.rankColumn,
+          rowError: errorsOver(columns, sites('PARTITION BY', plan.partitionBy, partitionBy),
+            sites('ORDER BY', plan.orderBy.map((key) => key.expression), orderBy.map((key) => key.evaluate))),
         });
       }
       case 'SingleRow':
         return new SingleRowOperator();
     }
   }
+}
+
+/** The conjuncts of `a AND b AND ...`. */
+function andTerms(e: Expression): Expression[] {
+  return e.kind === 'Binary' && e.operator === 'AND' ? [...andTerms(e.left), ...andTerms(e.right)] : [e];
 }
 
 /**

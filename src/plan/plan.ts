@@ -68,7 +68,11 @@ export interface FilterNode extends NodeBase {
   readonly kind: 'Filter';
   readonly input: PlanNode;
   readonly predicate: Expression;
+  /** The clause the predicate comes from, for runtime error messages. */
+  readonly clause: FilterClause;
 }
+
+export type FilterClause = 'WHERE' | 'HAVING' | 'JOIN ON';
 
 export interface ProjectNode extends NodeBase {
   readonly kind: 'Project';
@@ -142,6 +146,15 @@ export interface SingleRowNode extends NodeBase {
 export type PlanNode =
   | ScanNode | ValuesNode | FilterNode | ProjectNode | JoinNode | AggregateNode | DistinctNode
   | SetOperationNode | TopKNode | SingleRowNode;
+
+/** The name of the i-th ORDER BY key that is not an output column, computed by a Project below the sort. */
+export function orderKeyColumn(i: number): string {
+  return `order$${i}`;
+}
+
+export function isOrderKeyColumn(name: string): boolean {
+  return /^order\$\d+$/.test(name);
+}
 
 /** The inputs of a node, in the order its operator takes them. */
 export function planInputs(node: PlanNode): readonly PlanNode[] {

@@ -16,7 +16,8 @@ import { isNullType } from '../engine/compiled.js';
 import type { Value } from '../engine/value.js';
 import { aggregateSpec } from './aggregates.js';
 import { conjuncts, rewrite, sameExpression, some } from './expression-walk.js';
-import type { AggregateSpec, JoinKind, PlanColumn, PlanNode, SortKey } from './plan.js';
+import type { AggregateSpec, FilterClause, JoinKind, PlanColumn, PlanNode, SortKey } from './plan.js';
+import { orderKeyColumn } from './plan.js';
 import { bind, hiddenColumn, inputReference, type BindContext } from './scope.js';
 
 export interface PlannerContext extends BindContext {
@@ -190,7 +191,7 @@ class Planner {
     for (const condition of where) input = this.filter(input, condition, environment);
     // A correlated subquery also returns its side of the correlation keys, grouped by them when it aggregates.
     const keys = correlation?.pairs.map((pair) => pair.inner) ?? [];
-    const extraItems = extra.map((e, i) => ({ expression: e, name: `order$${i}`, span: e.span }));
+    const extraItems = extra.map((e, i) => ({ expression: e, name: orderKeyColumn(i), span: e.span }));
     const hiddenCount = extra.length + keys.length;
 
     const aggregated = select.groupBy !== null || [...select.items.map((i) => (i.kind === 'SelectExpression' ? i.expression : null)), select.having]
@@ -204,7 +205,7 @@ class Planner {
       const having = grouped.having === null ? [] : [grouped.having];
       const withSubqueries = this.subqueriesIn([...having, ...grouped.items.map((i) => i.expression)], { node: grouped.node, scope: grouped.scope }, environment);
       ({ node, scope } = withSubqueries.planned);
-      if (grouped.having !== null) node = this.filterBound({ node, scope }, withSubqueries.expressions[0]!);
+      if (grouped.having !== null) node = this.filterBound({ node, scope }, withSubqueries.expressions[0]!, 'HAVING');
       items = grouped.items.map((item, i) => ({ ...item, expression: withSubqueries.expressions[having.length + i]! }));
     } else {
       if (select.having !== null) throw this.error('SQL_INVALID', 'HAVING needs GROUP BY or an aggregate', select.having.span);
@@ -250,13 +251,13 @@ class Planner {
 
   private filter(input: Planned, condition: Expression, environment: Environment): Planned {
     const { planned, expressions } = this.subqueriesIn([condition], input, environment);
-    return { node: this.filterBound(planned, expressions[0]!), scope: planned.scope };
+    return { node: this.filterBound(planned, expressions[0]!, 'WHERE'), scope: planned.scope };
   }
 
-  private filterBound(input: Planned, condition: Expression): PlanNode {
+  private filterBound(input: Planned, condition: Expression, clause: FilterClause): PlanNode {
     const predicate = bind(condition, input.scope, this.context, true).expression;
     const source = limitRanking(input.node, predicate);
-    return { kind: 'Filter', input: source, predicate, columns: source.columns };
+    return { kind: 'Filter', input: source, predicate, clause, columns: source.columns };
   }
 
   /**
@@ -304,7 +305,7 @@ class Planner {
     const items: Planned[] = [];
     const conditions: Expression[] = [];
     this.flatten(item, environment, items, conditions);
-    if (items.length > 1) this.pushDown(items, [conditions, where]);
+    if (items.length > 1) this.pushDown(items, [[conditions, 'JOIN ON'], [where, 'WHERE']]);
     const fromWhere = where.filter((c) => !some(c, isSubquery));
     const groups = this.joinGroups(items, [...conditions, ...fromWhere]);
     // Each group of linked items is joined on its keys; the groups then meet in cross products.
@@ -312,7 +313,7 @@ class Planner {
       .reduce((joined, i) => this.innerJoin(joined, items[i]!, conditions, where, fromWhere), items[group[0]!]!);
     let joined = groups.slice(1).reduce((left, group) => this.innerJoin(left, joinGroup(group), conditions, where, fromWhere), joinGroup(groups[0]!));
     // ON conditions that read no column.
-    for (const condition of conditions) joined = { node: this.filterBound(joined, condition), scope: joined.scope };
+    for (const condition of conditions) joined = { node: this.filterBound(joined, condition, 'JOIN ON'), scope: joined.scope };
     return this.inFromOrder(joined, items, groups.flat());
   }
 
@@ -373,10 +374,10 @@ class Planner {
   }
 
   /** Conditions that read one FROM item only filter that item before it is joined (and leave their lists). */
-  private pushDown(items: Planned[], lists: readonly Expression[][]): void {
+  private pushDown(items: Planned[], lists: ReadonlyArray<readonly [Expression[], FilterClause]>): void {
     const scope = items.flatMap((i) => i.scope);
     const owner = items.flatMap((i, index) => i.scope.map(() => index));
-    for (const list of lists) {
+    for (const [list, clause] of lists) {
       for (let i = 0; i < list.length; i += 1) {
         const condition = list[i]!;
         if (some(condition, isSubquery)) continue;
@@ -384,7 +385,7 @@ class Planner {
         const readItems = new Set([...(read ?? [])].map((column) => owner[column]!));
         if (readItems.size !== 1) continue;
         const [target] = readItems as Set<number>;
-        items[target!] = { node: this.filterBound(items[target!]!, condition), scope: items[target!]!.scope };
+        items[target!] = { node: this.filterBound(items[target!]!, condition, clause), scope: items[target!]!.scope };
         list.splice(i, 1);
         i -= 1;
       }

@@ -175,7 +175,7 @@ test('a row the view cannot evaluate stops the run with exit 1 and names the vie
   });
   const { code, stderr } = await runCli(['run', join(dir, 'div.sql')]);
   assert.equal(code, 1);
-  assert.match(stderr, /error: view v: .*division by zero/i);
+  assert.match(stderr, /error: \S*div\.sql:6:\d+: view v, column q: division by zero: 10 \/ 0 \(row: \{id: 2, d: 0\}\)/);
   assert.doesNotMatch(stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 

@@ -307,3 +307,50 @@ test('partial updates from an input reach the views: the named columns change an
   assert.deepEqual(step(circuit, { orders: [update({ oid: 1, amount: 20 })] }, 'big'), ['+1 {"oid":1,"cid":7,"amount":20}']);
   assert.deepEqual(step(circuit, { orders: [update({ oid: 1, cid: null })] }, 'big'), ['+1 {"oid":1,"cid":null,"amount":20}', '-1 {"oid":1,"cid":7,"amount":20}']);
 });
+
+/** The message and context of the runtime error a step of `sql` fails with on `inputs`. */
+function runtimeError(sql: string, inputs: Record<string, Update[]>): { message: string; context: Record<string, unknown> } {
+  const { circuit } = circuitOf(sql);
+  try {
+    circuit.step(new Map(Object.entries(inputs)));
+  } catch (error) {
+    const e = error as { code?: string; message: string; context: Record<string, unknown> };
+    assert.equal(e.code, 'SQL_RUNTIME_ERROR', e.message);
+    return { message: e.message, context: e.context };
+  }
+  return assert.fail('the step did not fail');
+}
+
+test('a runtime error names the view, the output column, the expression\'s position and the row', () => {
+  const { message, context } = runtimeError('CREATE TABLE t (id INT, a INT, b INT);\nCREATE VIEW v AS SELECT id, a / b AS ratio FROM t;',
+    { t: [ins({ id: 1, a: 4, b: 2 }), ins({ id: 7, a: 100, b: 0 })] });
+  assert.equal(message, 'p.sql:2:29: view v, column ratio: division by zero: 100 / 0 (row: {id: 7, a: 100, b: 0})');
+  assert.deepEqual(context, { view: 'v', column: 'ratio', file: 'p.sql', line: 2, col: 29, row: '{id: 7, a: 100, b: 0}' });
+});
+
+test('a runtime error names the clause of the failing expression: WHERE, HAVING, join condition, aggregate argument, ORDER BY', () => {
+  const table = 'CREATE TABLE t (id INT, a INT, b INT, s VARCHAR);\n';
+  const row = ins({ id: 7, a: 100, b: 0, s: 'x' });
+  const cases: Array<[string, Record<string, Update[]>, string]> = [
+    ['CREATE VIEW v AS SELECT id FROM t WHERE a > 0 AND a / b > 1;', { t: [row] },
+      'p.sql:2:51: view v, WHERE: division by zero: 100 / 0 (row: {id: 7, a: 100, b: 0, s: \'x\'})'],
+    ['CREATE VIEW v AS SELECT a, COUNT(*) AS n FROM t GROUP BY a HAVING COUNT(*) / MIN(b) > 0;', { t: [row] },
+      'p.sql:2:67: view v, HAVING: division by zero: 1 / 0 (row: {a: 100, agg$0: 1, agg$1: 0})'],
+    ['CREATE VIEW v AS SELECT SUM(a / b) AS total FROM t;', { t: [row] },
+      'p.sql:2:29: view v, argument of SUM: division by zero: 100 / 0 (row: {id: 7, a: 100, b: 0, s: \'x\'})'],
+    ['CREATE VIEW v AS SELECT id FROM t ORDER BY a / b LIMIT 3;', { t: [row] },
+      'p.sql:2:44: view v, ORDER BY: division by zero: 100 / 0 (row: {id: 7, a: 100, b: 0, s: \'x\'})'],
+    ['CREATE TABLE u (id INT, c INT);\nCREATE VIEW v AS SELECT t.id FROM t JOIN u ON t.id = u.id AND t.a / u.c > 1;',
+      { t: [row], u: [ins({ id: 7, c: 0 })] },
+      'p.sql:3:63: view v, join condition: division by zero: 100 / 0 (row: {t.id: 7, a: 100, b: 0, s: \'x\', u.id: 7, c: 0})'],
+  ];
+  for (const [view, inputs, expected] of cases) assert.equal(runtimeError(`${table}${view}`, inputs).message, expected, view);
+});
+
+test('a runtime error shows a long row cut short', () => {
+  const { message } = runtimeError('CREATE TABLE t (a INT, s VARCHAR, t VARCHAR, u VARCHAR, w VARCHAR);\nCREATE VIEW v AS SELECT a / 0 AS x FROM t;',
+    { t: [ins({ a: 2, s: 's'.repeat(500), t: 't'.repeat(500), u: 'u'.repeat(500), w: 'w'.repeat(500) })] });
+  const row = /\(row: (.*)\)$/.exec(message)?.[1] ?? '';
+  assert.equal(row.length, 200, row);
+  assert.ok(row.startsWith("{a: 2, s: 'sss") && row.includes("t: 'ttt") && row.endsWith('...}'), row);
+});

@@ -6,6 +6,7 @@
  * Feldera: on no input, COUNT is 0, ARRAY_AGG is [] and the other aggregates are NULL.
  */
 import type { Evaluate } from '../compiled.js';
+import { plainErrors, type RowErrorHandler } from '../row-error.js';
 import type { Fields, Value } from '../value.js';
 import { keyIdentity, sameRow, type Batch, type KeyId } from '../zset.js';
 import type { Aggregator } from './aggregates/aggregator.js';
@@ -22,6 +23,8 @@ export interface AggregateSpec {
   readonly groupBy: readonly Evaluate[];
   readonly aggregates: readonly AggregateCallSpec[];
   readonly global: boolean;
+  /** Names the expression and the input row of an error in a group key, an argument or a FILTER. */
+  readonly rowError?: RowErrorHandler;
 }
 
 interface Group {
@@ -51,19 +54,26 @@ export class AggregateOperator implements Operator {
       before.set(this.group(''), null);
     }
     const { groupBy, aggregates } = spec;
-    for (const { row, weight } of inputAt(inputs, 0)) {
-      const key = new Array<Value>(groupBy.length);
-      for (let g = 0; g < groupBy.length; g += 1) key[g] = groupBy[g]!(row);
-      const group = this.group(keyIdentity(key), key);
-      if (!before.has(group)) before.set(group, this.output(group));
-      group.rows += weight;
-      for (let a = 0; a < aggregates.length; a += 1) {
-        const call = aggregates[a]!;
-        if (call.filter !== null && call.filter(row) !== true) continue;
-        const args = new Array<Value>(call.args.length);
-        for (let i = 0; i < args.length; i += 1) args[i] = call.args[i]!(row);
-        call.aggregator.add(group.accumulators[a], args, weight);
+    const batch = inputAt(inputs, 0);
+    let r = 0;
+    try {
+      for (; r < batch.length; r += 1) {
+        const { row, weight } = batch[r]!;
+        const key = new Array<Value>(groupBy.length);
+        for (let g = 0; g < groupBy.length; g += 1) key[g] = groupBy[g]!(row);
+        const group = this.group(keyIdentity(key), key);
+        if (!before.has(group)) before.set(group, this.output(group));
+        group.rows += weight;
+        for (let a = 0; a < aggregates.length; a += 1) {
+          const call = aggregates[a]!;
+          if (call.filter !== null && call.filter(row) !== true) continue;
+          const args = new Array<Value>(call.args.length);
+          for (let i = 0; i < args.length; i += 1) args[i] = call.args[i]!(row);
+          call.aggregator.add(group.accumulators[a], args, weight);
+        }
       }
+    } catch (error) {
+      throw (spec.rowError ?? plainErrors)(error, batch[r]!.row);
     }
     const out: Batch = [];
     for (const [group, old] of before) {

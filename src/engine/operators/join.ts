@@ -10,6 +10,7 @@
  * when the last one goes.
  */
 import type { Evaluate } from '../compiled.js';
+import { plainErrors, type RowErrorHandler } from '../row-error.js';
 import type { Fields, Value } from '../value.js';
 import { consolidateBatch, keyIdentity, type Batch, type KeyId } from '../zset.js';
 import { inputAt, type Operator } from './operator.js';
@@ -28,6 +29,10 @@ export interface JoinSpec {
   /** Whether each input's changes come consolidated (each row once); others are consolidated here. */
   readonly leftConsolidated: boolean;
   readonly rightConsolidated: boolean;
+  /** Name the expression and the row of an error: in a left key, a right key, the residual (over the joined row). */
+  readonly leftRowError?: RowErrorHandler;
+  readonly rightRowError?: RowErrorHandler;
+  readonly residualRowError?: RowErrorHandler;
 }
 
 interface JoinEntry extends TraceEntry {
@@ -99,29 +104,43 @@ export class JoinOperator implements Operator {
    */
   private apply(delta: Batch, own: Side, other: Side, isLeft: boolean, out: Batch): void {
     const residual = this.spec.residual;
-    for (const { row, weight } of delta) {
-      const key = own.keyOf(row);
-      const traceKey = key === undefined ? UNMATCHABLE : key;
-      const existing = own.trace.entry(traceKey, row);
-      let entry = existing;
-      if (entry === undefined) {
-        entry = { row, weight: 0, matches: 0 };
-        own.trace.insert(traceKey, entry);
-      }
-      own.touch(entry, traceKey);
-      if (key !== undefined) {
-        for (const partner of other.trace.rows(key)) {
-          if (partner.weight === 0) continue;
-          const joined = isLeft ? [...row, ...partner.row] : [...partner.row, ...row];
-          if (residual !== null && residual(joined) !== true) continue;
-          out.push({ row: joined, weight: weight * partner.weight });
-          // A new row counts its partners once; an existing one already counts them.
-          if (existing === undefined) entry.matches += partner.weight;
-          other.touch(partner, key);
-          partner.matches += weight;
+    // The row being keyed and the joined row being tested, for an error's message.
+    let row: Fields | undefined;
+    let tested: Fields | undefined;
+    try {
+      for (const change of delta) {
+        row = change.row;
+        tested = undefined;
+        const { weight } = change;
+        const key = own.keyOf(row);
+        const traceKey = key === undefined ? UNMATCHABLE : key;
+        const existing = own.trace.entry(traceKey, row);
+        let entry = existing;
+        if (entry === undefined) {
+          entry = { row, weight: 0, matches: 0 };
+          own.trace.insert(traceKey, entry);
         }
+        own.touch(entry, traceKey);
+        if (key !== undefined) {
+          for (const partner of other.trace.rows(key)) {
+            if (partner.weight === 0) continue;
+            const joined = isLeft ? [...row, ...partner.row] : [...partner.row, ...row];
+            tested = joined;
+            if (residual !== null && residual(joined) !== true) continue;
+            out.push({ row: joined, weight: weight * partner.weight });
+            // A new row counts its partners once; an existing one already counts them.
+            if (existing === undefined) entry.matches += partner.weight;
+            other.touch(partner, key);
+            partner.matches += weight;
+          }
+        }
+        entry.weight += weight;
       }
-      entry.weight += weight;
+    } catch (error) {
+      const { leftRowError, rightRowError, residualRowError } = this.spec;
+      if (tested !== undefined) throw (residualRowError ?? plainErrors)(error, tested);
+      if (row !== undefined) throw ((isLeft ? leftRowError : rightRowError) ?? plainErrors)(error, row);
+      throw error;
     }
   }
 

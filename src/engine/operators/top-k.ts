@@ -6,6 +6,7 @@
  */
 import type { Comparator } from '../compare.js';
 import type { Evaluate } from '../compiled.js';
+import { plainErrors, type RowErrorHandler } from '../row-error.js';
 import type { Fields, Value } from '../value.js';
 import { consolidateBatch, valuesIdentity, type Batch } from '../zset.js';
 import { inputAt, type Operator } from './operator.js';
@@ -24,6 +25,8 @@ export interface TopKSpec {
   readonly offset: number;
   /** Append each row's 1-based number within its partition (ROW_NUMBER()). */
   readonly rankColumn: boolean;
+  /** Names the expression and the input row of an error in a PARTITION BY or ORDER BY key. */
+  readonly rowError?: RowErrorHandler;
 }
 
 interface Ranked {
@@ -47,16 +50,23 @@ export class TopKOperator implements Operator {
   step(inputs: readonly Batch[]): Batch {
     const touched = new Set<Partition>();
     const emptied: string[] = [];
-    for (const { row, weight } of inputAt(inputs, 0)) {
-      const partitionId = valuesIdentity(this.spec.partitionBy.map((evaluate) => evaluate(row)));
-      let partition = this.partitions.get(partitionId);
-      if (partition === undefined) {
-        partition = { rows: [], emitted: [] };
-        this.partitions.set(partitionId, partition);
+    const batch = inputAt(inputs, 0);
+    let r = 0;
+    try {
+      for (; r < batch.length; r += 1) {
+        const { row, weight } = batch[r]!;
+        const partitionId = valuesIdentity(this.spec.partitionBy.map((evaluate) => evaluate(row)));
+        let partition = this.partitions.get(partitionId);
+        if (partition === undefined) {
+          partition = { rows: [], emitted: [] };
+          this.partitions.set(partitionId, partition);
+        }
+        touched.add(partition);
+        this.add(partition, row, weight);
+        if (partition.rows.length === 0) emptied.push(partitionId);
       }
-      touched.add(partition);
-      this.add(partition, row, weight);
-      if (partition.rows.length === 0) emptied.push(partitionId);
+    } catch (error) {
+      throw (this.spec.rowError ?? plainErrors)(error, batch[r]!.row);
     }
     const out: Batch = [];
     for (const partition of touched) {
