@@ -38,7 +38,6 @@ interface PendingAppend {
 
 export class PushJournal {
   private handle: FileHandle | null = null;
-  private segmentFirstSeq: number;
   /** Segments by their first sequence number, oldest first; the last one is being appended to. */
   private readonly segments: number[];
   private queued: PendingAppend[] = [];
@@ -48,7 +47,6 @@ export class PushJournal {
 
   private constructor(private readonly dir: string, segments: number[], private nextSeq: number) {
     this.segments = segments;
-    this.segmentFirstSeq = nextSeq;
   }
 
   /**
@@ -102,7 +100,7 @@ export class PushJournal {
    */
   dropThrough(seq: number): Promise<void> {
     return this.exclusive(async () => {
-      if (this.nextSeq > this.segmentFirstSeq) await this.startSegment();
+      if (this.nextSeq > this.segments.at(-1)!) await this.startSegment();
       // A segment ends where the next one starts.
       const covered = this.segments.filter((first, i) => i < this.segments.length - 1 && this.segments[i + 1]! - 1 <= seq);
       for (const first of covered) await rm(segmentPath(this.dir, first), { force: true });
@@ -136,11 +134,11 @@ export class PushJournal {
 
   private async startSegment(): Promise<void> {
     await this.handle?.close();
-    this.segmentFirstSeq = this.nextSeq;
-    const path = segmentPath(this.dir, this.segmentFirstSeq);
+    const first = this.nextSeq;
+    const path = segmentPath(this.dir, first);
     // 'a': a segment left empty by the previous run is this one.
     this.handle = await open(path, 'a');
-    if (this.segments.at(-1) !== this.segmentFirstSeq) this.segments.push(this.segmentFirstSeq);
+    if (this.segments.at(-1) !== first) this.segments.push(first);
     await syncDirectory(this.dir);
   }
 

@@ -121,13 +121,16 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
       connectors.push(connector);
       runners.push(new OutputRunner(endpoint, connector, logger, resume?.step ?? 0));
     }
-    const ingress = new Map(options.httpApi ? [...program.catalog.relations.values()].flatMap((relation) => relation.kind === 'table'
-      ? [[relation.name, new HttpIngress({ connector: `${relation.name}.${HTTP_INGRESS_NAME}`, table: relation, baseDir: '.' })] as const]
-      : []) : []);
-    const inputs = [...program.endpoints.inputs, ...[...ingress.values()].map((connector) => ({
-      name: connector.name, table: program.catalog.relations.get(connector.table) as TableDef, connector, maxQueuedRecords: DEFAULT_MAX_QUEUED_RECORDS,
-    }))];
-    const openEnded = new Set([...ingress.values()].map((connector) => connector.name));
+    const tables = options.httpApi ? [...program.catalog.relations.values()].filter((relation): relation is TableDef => relation.kind === 'table') : [];
+    const ingressEndpoints = tables.map((table) => ({
+      name: `${table.name}.${HTTP_INGRESS_NAME}`,
+      table,
+      connector: new HttpIngress({ connector: `${table.name}.${HTTP_INGRESS_NAME}`, table, baseDir: '.' }),
+      maxQueuedRecords: DEFAULT_MAX_QUEUED_RECORDS,
+    }));
+    const ingress = new Map(ingressEndpoints.map((endpoint) => [endpoint.table.name, endpoint.connector]));
+    const inputs = [...program.endpoints.inputs, ...ingressEndpoints];
+    const openEnded = new Set(ingressEndpoints.map((endpoint) => endpoint.name));
     const pipeline = new Pipeline(program.catalog, { ...program.endpoints, inputs }, runners, logger, state, options.httpApi === true, openEnded);
     return new PipelineRun(pipeline, runners, registry, state, ingress);
   } catch (error) {

@@ -69,7 +69,7 @@ export class EgressStream implements StepObserver {
   ) {
     this.encodeRow = compileJsonRowEncoder(view.columns);
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
-    this.keepAlive = setInterval(() => this.send(`{"sequence_number":${this.sequence},"snapshot":false}`), KEEP_ALIVE_MS);
+    this.keepAlive = setInterval(() => this.send(`{"sequence_number":${this.sequence},"snapshot":false}`, false), KEEP_ALIVE_MS);
     response.on('close', () => clearInterval(this.keepAlive));
   }
 
@@ -97,7 +97,7 @@ export class EgressStream implements StepObserver {
     let events: string[] = [];
     const flush = (): void => {
       if (events.length === 0) return;
-      this.send(`{"sequence_number":${this.sequence},"snapshot":${snapshot},"json_data":[${events.join(',')}]}`);
+      this.send(`{"sequence_number":${this.sequence},"snapshot":${snapshot},"json_data":[${events.join(',')}]}`, true);
       events = [];
     };
     // As Feldera's encoder, a record repeated more than a million times is not sent.
@@ -111,9 +111,10 @@ export class EgressStream implements StepObserver {
     flush();
   }
 
-  private send(chunk: string): void {
+  /** A keep-alive (`carriesData` false) repeats the next sequence number; a chunk with data takes it. */
+  private send(chunk: string, carriesData: boolean): void {
     if (this.response.destroyed) return;
-    if (chunk.includes('"json_data"')) this.sequence += 1;
+    if (carriesData) this.sequence += 1;
     if (!this.options.backpressure && this.queued >= MAX_QUEUED_CHUNKS) {
       this.dropped += 1;
       return;

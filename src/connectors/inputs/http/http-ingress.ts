@@ -54,11 +54,6 @@ export class HttpIngress implements JournaledInputConnector {
     return this.context.table.name;
   }
 
-  /** Whether the pipeline runs this input yet. */
-  get running(): boolean {
-    return this.sink !== null;
-  }
-
   async run(sink: InputSink, from?: InputPosition): Promise<void> {
     if (from !== undefined) this.pushes = parsePosition(POSITION_SHAPE, from, this.name).pushes;
     this.sink = sink;
