@@ -118,6 +118,16 @@ export interface SourceLocation {
  * SQL_SYNTAX_ERROR (cannot be parsed), SQL_NOT_SUPPORTED (valid SQL that dynaview does not run
  * yet), SQL_INVALID (parses, but names an unknown table, column, type, ... or mixes types).
  */
+/**
+ * A problem that only repeats an earlier one: a view reading a table whose statement failed, an
+ * index on such a view. It stops the statement like any problem but is never reported.
+ */
+export class FollowOnProblem extends DynaviewError {
+  constructor(what: string) {
+    super('SQL_FOLLOW_ON', `${what} failed to compile earlier`);
+  }
+}
+
 export class SqlError extends DynaviewError {
   /** The message without its position. */
   readonly detail: string;

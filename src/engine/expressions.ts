@@ -45,6 +45,7 @@ import {
   BIGINT, BOOLEAN, commonTypeOf, describeType, INT, integerLimits, isNumeric, isString, MAX_DECIMAL_PRECISION, sameType, unreachable, VARCHAR,
 } from './type-rules.js';
 import { type Fields, mapKeyText, type Value } from './value.js';
+import { closestName } from '../util/closest-name.js';
 
 export interface ColumnBinding {
   name: string;
@@ -285,7 +286,9 @@ class ExpressionCompiler implements CompileContext {
     const column = this.findColumn(name, table);
     if (column === undefined) {
       const where = table === null ? '' : ` in ${table.name}`;
-      return this.invalid(name.span, `unknown column ${name.name}${where}`);
+      const visible = this.scope.columns.filter((c) => !c.hidden && (table === null || c.relation == null || c.relation === table.name));
+      const suggestion = closestName(name.name, visible.map((c) => c.name));
+      return this.invalid(name.span, `unknown column ${name.name}${where}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`);
     }
     return this.readColumn(column);
   }

@@ -37,7 +37,9 @@ import {
   VARCHAR,
 } from './type-rules.js';
 import type { Value } from './value.js';
-import { AGGREGATE_FUNCTIONS } from '../sql/parser.js';
+import { AGGREGATE_FUNCTIONS, WINDOW_FUNCTIONS } from '../sql/parser.js';
+import { SQL_FUNCTION_NAMES } from '../sql/sql-functions.js';
+import { closestName } from '../util/closest-name.js';
 
 type FunctionCallNode = Extract<Expression, { kind: 'FunctionCall' }>;
 
@@ -64,7 +66,11 @@ export function compileFunctionCall(node: FunctionCallNode, ctx: CompileContext,
   if (AGGREGATE_FUNCTIONS.has(name)) return ctx.invalid(node.span, `${name} is an aggregate function: write its name unquoted`);
   if (AGGREGATES.has(name)) return ctx.unsupported(node.span, `aggregate function ${name} is not supported yet`);
   const compile = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
-  if (compile === undefined) return ctx.unsupported(node.span, `function ${name} is not supported yet`);
+  if (compile === undefined) {
+    if (SQL_FUNCTION_NAMES.has(name) || WINDOW_FUNCTIONS.has(name)) return ctx.unsupported(node.span, `function ${name} is not supported yet`);
+    const suggestion = closestName(name, [...Object.keys(FUNCTIONS), ...AGGREGATE_FUNCTIONS]);
+    return ctx.invalid(node.name.span, `unknown function ${name}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`);
+  }
   return compile({ name, node, args: node.args.map(compileArgument), ctx });
 }
 

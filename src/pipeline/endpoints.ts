@@ -5,14 +5,15 @@
  */
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, DynaviewError, SqlError } from '../errors.js';
+import { ConfigError, DynaviewError, FollowOnProblem, SqlError } from '../errors.js';
 import type { InputConnector, InputTransports } from '../connectors/inputs/input.js';
 import { createInputConnector, INPUT_TRANSPORTS } from '../connectors/inputs/registry.js';
 import { OUTPUT_INDEX_INVALID, type OutputDefinition, type OutputTransport } from '../connectors/outputs/output.js';
 import { outputTransport, unknownOutputTransportMessage } from '../connectors/outputs/registry.js';
 import type { Catalog, IndexDef, RelationDef, TableDef, ViewDef } from '../engine/catalog.js';
 import type { Property } from '../sql/ast.js';
-import { closestName, isPlainObject } from '../util/config-problems.js';
+import { closestName } from '../util/closest-name.js';
+import { isPlainObject } from '../util/config-problems.js';
 import { PropertyJson, type JsonPath } from './property-json.js';
 
 export interface OutputBufferSettings {
@@ -120,7 +121,7 @@ class EndpointCompiler {
         else this.endpoints.outputs.push(this.output(connector, i, this.relation));
       } catch (error) {
         if (!(error instanceof DynaviewError)) throw error;
-        this.endpoints.problems.push(error);
+        if (!(error instanceof FollowOnProblem)) this.endpoints.problems.push(error);
       }
     });
   }
@@ -189,7 +190,11 @@ class EndpointCompiler {
   /** The index named `name` at `path`, which must be an index of `view`. */
   private index(name: string, view: ViewDef, path: JsonPath, connector: string): IndexDef {
     const index = this.catalog.indexes.get(name) ?? this.catalog.indexes.get(name.toLowerCase());
-    if (!index) throw this.json.errorAt(path, 'SQL_INVALID', `connector ${connector}: unknown index ${name}`);
+    if (!index) {
+      if (this.catalog.failed.indexes.has(name) || this.catalog.failed.indexes.has(name.toLowerCase())) throw new FollowOnProblem(`index ${name}`);
+      const suggestion = closestName(name, [...this.catalog.indexes.values()].filter((i) => i.view === view.name).map((i) => i.name));
+      throw this.json.errorAt(path, 'SQL_INVALID', `connector ${connector}: unknown index ${name}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`);
+    }
     if (index.view !== view.name) {
       throw this.json.errorAt(path, 'SQL_INVALID', `connector ${connector}: index ${index.name} is an index of view ${index.view}, not of ${view.name}`);
     }

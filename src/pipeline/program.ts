@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { DynaviewError } from '../errors.js';
 import { buildCatalog, type Catalog } from '../engine/catalog.js';
-import { parseProgram } from '../sql/parser.js';
+import { parseProgramWithProblems } from '../sql/parser.js';
 import type { InputTransports } from '../connectors/inputs/input.js';
 import { compileEndpoints, type Endpoints } from './endpoints.js';
 
@@ -36,9 +36,9 @@ export interface CompileOptions {
 }
 
 export function compileSource(source: string, file: string, options: CompileOptions = {}): LoadedProgram {
-  const program = parseProgram(source, file);
+  const program = parseProgramWithProblems(source, file);
   const { catalog, problems, warnings } = buildCatalog(program, file);
   const endpoints = compileEndpoints(catalog, source, file, options.inputTransports);
-  const all = [...problems, ...endpoints.problems].sort((a, b) => (a.context.line ?? 0) - (b.context.line ?? 0) || (a.context.col ?? 0) - (b.context.col ?? 0));
+  const all = [...program.problems, ...problems, ...endpoints.problems].sort((a, b) => (a.context.line ?? 0) - (b.context.line ?? 0) || (a.context.col ?? 0) - (b.context.col ?? 0));
   return { file, source, catalog, endpoints, problems: all, warnings };
 }

@@ -4,7 +4,8 @@
  * only. Joins written with commas or CROSS JOIN take their equalities from WHERE, so that they are
  * planned as equi-joins and never as cross products; WITH items and views read twice are one node.
  */
-import { SqlError, type SourceLocation } from '../errors.js';
+import { FollowOnProblem, SqlError, type SourceLocation } from '../errors.js';
+import { closestName } from '../util/closest-name.js';
 import type {
   Expression, FromItem, Identifier, Join, Query, QueryBody, Select, SelectItem, SetOperation, Span, Values,
 } from '../sql/ast.js';
@@ -23,6 +24,10 @@ import { bind, hiddenColumn, inputReference, type BindContext } from './scope.js
 export interface PlannerContext extends BindContext {
   /** A table's or an earlier view's node, with its columns qualified by its name. */
   relation(name: string): PlanNode | undefined;
+  /** Every table and view `relation` knows, for suggesting one in place of a misspelt name. */
+  relationNames(): readonly string[];
+  /** Whether `name` was declared by a statement that failed: reading it is no new problem. */
+  failedRelation(name: string): boolean;
 }
 
 /** A planned FROM item or query: its node, and its columns as names in the query see them. */
@@ -427,7 +432,7 @@ class Planner {
         const qualifier = item.alias?.name ?? name;
         if (cte !== undefined) return this.qualified(cte, qualifier);
         // A scan is cheap to repeat: each reference gets its own, named as the query names it (for explain).
-        const scan = this.relation(item.name);
+        const scan = this.relation(item.name, environment);
         const columns = scan.columns.map((c) => ({ ...c, relation: qualifier }));
         return { node: { ...scan, columns }, scope: columns };
       }
@@ -440,10 +445,12 @@ class Planner {
     }
   }
 
-  private relation(name: Identifier): PlanNode {
+  private relation(name: Identifier, environment: Environment): PlanNode {
     const node = this.context.relation(name.name);
-    if (node === undefined) throw this.error('SQL_INVALID', `unknown table or view ${name.name}`, name.span);
-    return node;
+    if (node !== undefined) return node;
+    if (this.context.failedRelation(name.name)) throw new FollowOnProblem(`table or view ${name.name}`);
+    const suggestion = closestName(name.name, [...this.context.relationNames(), ...environment.ctes.keys()]);
+    throw this.error('SQL_INVALID', `unknown table or view ${name.name}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`, name.span);
   }
 
   private qualified(planned: Planned, relation: string | null): Planned {

@@ -2,6 +2,7 @@
  * The syntax tree of a SQL program, as plain tagged data. Every node carries its source span so
  * that any later error can point at file:line:column.
  */
+import type { SqlError } from '../errors.js';
 
 export interface Position {
   /** 1-based line. */
@@ -91,6 +92,15 @@ export type Statement = CreateTable | CreateView | CreateIndex | CreateType;
 
 export interface Program {
   readonly statements: readonly Statement[];
+  /** Syntax problems; a statement with one is not in `statements`. */
+  readonly problems: readonly SqlError[];
+  /** What the statements left out declared, so that a later use of it is not reported as unknown. */
+  readonly unparsed: readonly DeclaredName[];
+}
+
+export interface DeclaredName {
+  readonly kind: 'relation' | 'index' | 'type';
+  readonly name: string;
 }
 
 /**

@@ -15,6 +15,8 @@ export type TokenKind =
   /** X'0AFF' */
   | 'binaryString'
   | 'symbol'
+  /** Text that is no token; the lexer has reported it, so the parser only skips past it. */
+  | 'invalid'
   | 'end';
 
 export interface Token {
@@ -39,9 +41,21 @@ const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const WHITESPACE = /\s+/y;
 const HEX_DIGITS = /^(?:[0-9a-fA-F]{2})*$/;
 
-/** Splits `source` into tokens, ending with one `end` token. */
-export function tokenize(source: string, file?: string): Token[] {
+export interface Tokens {
+  /** Ending with one `end` token; text that is no token is one `invalid` token. */
+  readonly tokens: Token[];
+  /** One per `invalid` token, in order. */
+  readonly problems: SqlError[];
+}
+
+/** Splits `source` into tokens, going on past text that is no token so that later problems are found too. */
+export function tokenize(source: string, file?: string): Tokens {
   return new Lexer(source, file).tokens();
+}
+
+/** Raised inside the lexer; `resume` is where reading goes on (the end for an unclosed quote or comment). */
+class LexProblem {
+  constructor(readonly error: SqlError, readonly at: number, readonly resume: number) {}
 }
 
 class Lexer {
@@ -53,13 +67,22 @@ class Lexer {
     for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
-  tokens(): Token[] {
+  tokens(): Tokens {
     const tokens: Token[] = [];
+    const problems: SqlError[] = [];
     for (;;) {
-      this.skipSpaceAndComments();
-      const token = this.next();
+      let token: Token;
+      try {
+        this.skipSpaceAndComments();
+        token = this.next();
+      } catch (error) {
+        if (!(error instanceof LexProblem)) throw error;
+        problems.push(error.error);
+        this.offset = error.resume;
+        token = { ...this.token('invalid', error.at, ''), text: this.source.slice(error.at, Math.min(error.resume, error.at + 30)) };
+      }
       tokens.push(token);
-      if (token.kind === 'end') return tokens;
+      if (token.kind === 'end') return { tokens, problems };
     }
   }
 
@@ -80,7 +103,8 @@ class Lexer {
       this.offset += symbol.length;
       return this.token('symbol', start, symbol);
     }
-    throw this.error(`expected a SQL token but found ${JSON.stringify(String.fromCodePoint(source.codePointAt(start) ?? 0))}`, start);
+    const character = String.fromCodePoint(source.codePointAt(start) ?? 0);
+    throw this.error(`expected a SQL token but found ${JSON.stringify(character)}`, start, start + character.length);
   }
 
   private skipSpaceAndComments(): void {
@@ -93,7 +117,7 @@ class Lexer {
       }
       if (this.source.startsWith('/*', this.offset)) {
         const close = this.source.indexOf('*/', this.offset + 2);
-        if (close === -1) throw this.error('expected "*/" to close the comment but found end of input', this.offset);
+        if (close === -1) throw this.error('expected "*/" to close the comment but found end of input', this.offset, this.source.length);
         this.offset = close + 2;
         continue;
       }
@@ -107,7 +131,7 @@ class Lexer {
 
   private quotedIdentifier(start: number): Token {
     const name = this.quoted(start, '"', 'identifier');
-    if (name === '') throw this.error('expected a name between the double quotes but found ""', start);
+    if (name === '') throw this.error('expected a name between the double quotes but found ""', start, this.offset);
     return this.token('quotedIdentifier', start, name);
   }
 
@@ -115,7 +139,7 @@ class Lexer {
     this.offset += 1;
     const digits = this.quoted(start + 1, "'", 'binary string');
     if (!HEX_DIGITS.test(digits)) {
-      throw this.error(`expected an even number of hex digits but found ${JSON.stringify(this.source.slice(start, this.offset))}`, start);
+      throw this.error(`expected an even number of hex digits but found ${JSON.stringify(this.source.slice(start, this.offset))}`, start, this.offset);
     }
     return this.token('binaryString', start, digits.toLowerCase());
   }
@@ -126,7 +150,7 @@ class Lexer {
     let position = start + 1;
     for (;;) {
       const close = this.source.indexOf(quote, position);
-      if (close === -1) throw this.error(`expected ${quote} to close the ${what} but found end of input`, start);
+      if (close === -1) throw this.error(`expected ${quote} to close the ${what} but found end of input`, start, this.source.length);
       content += this.source.slice(position, close);
       if (this.source.charAt(close + 1) !== quote) {
         this.offset = close + 1;
@@ -168,8 +192,8 @@ class Lexer {
     return { line: low + 1, col: offset - (this.lineStarts[low] ?? 0) + 1, offset };
   }
 
-  private error(message: string, offset: number): SqlError {
+  private error(message: string, offset: number, resume: number): LexProblem {
     const { line, col } = this.position(offset);
-    return new SqlError('SQL_SYNTAX_ERROR', message, { file: this.file, line, col });
+    return new LexProblem(new SqlError('SQL_SYNTAX_ERROR', message, { file: this.file, line, col }), offset, resume);
   }
 }

@@ -34,6 +34,14 @@ const KEYWORDS = new Set([
   'DATETIME', 'UUID', 'VARBINARY', 'BINARY', 'BYTEA', 'VARIANT', 'ARRAY', 'MAP', 'ROW', 'NULL', 'NOT',
 ]);
 
+/** Names of built-in types, for suggesting one in place of a misspelt name. */
+export const BUILT_IN_TYPE_NAMES: readonly string[] = [
+  // The usual spellings first: a misspelling as close to one of them as to an alias means them.
+  'INT', 'BIGINT', 'SMALLINT', 'TINYINT', 'BOOLEAN', 'DECIMAL', 'REAL', 'DOUBLE', 'VARCHAR', 'CHAR', 'DATE', 'TIME',
+  'TIMESTAMP', 'UUID', 'VARBINARY', 'BINARY', 'VARIANT', 'ARRAY', 'MAP', 'ROW',
+  ...[...KEYWORDS].filter((word) => !['UNSIGNED', 'NULL', 'NOT'].includes(word)),
+];
+
 type Token =
   | { readonly kind: 'word'; readonly text: string; readonly upper: string; readonly start: number }
   | { readonly kind: 'quoted'; readonly text: string; readonly start: number }

@@ -13,7 +13,7 @@
  */
 import { SqlError, SqlTypeError } from '../errors.js';
 import type {
-  BinaryOperator, ColumnDefinition, CommonTableExpression, CreateIndex, CreateTable, CreateType, CreateView,
+  BinaryOperator, ColumnDefinition, DeclaredName, CommonTableExpression, CreateIndex, CreateTable, CreateType, CreateView,
   Expression, FromItem, Identifier, JoinType, LiteralType, OrderItem, Program, Property, Query, QueryBody, Select,
   SelectItem, SetOperation, Span, Statement, SubqueryReference, TypeText, Values,
 } from './ast.js';
@@ -22,8 +22,22 @@ import { tokenize, type Token } from './lexer.js';
 import { parseSqlType } from './parse-type.js';
 
 /** Parses a whole program: statements separated by `;`, the last `;` optional. */
+/**
+ * Parses a whole program. A statement with a syntax error is reported in `problems` and left out,
+ * and reading goes on at the next statement (after the next `;`, or at the next CREATE), so that
+ * one run reports every statement's first syntax problem.
+ */
+export function parseProgramWithProblems(source: string, file?: string): Program {
+  const { tokens, problems } = tokenize(source, file);
+  return new Parser(tokens, source, file).program(problems);
+}
+
+/** Parses a whole program that must be free of syntax errors: throws the first one. */
 export function parseProgram(source: string, file?: string): Program {
-  return new Parser(tokenize(source, file), source, file).program();
+  const program = parseProgramWithProblems(source, file);
+  const [first] = program.problems;
+  if (first !== undefined) throw first;
+  return program;
 }
 
 // Words that cannot be used unquoted as names, because they would make the grammar ambiguous:
@@ -109,6 +123,8 @@ const MAX_QUOTED_TOKEN = 30;
 
 class Parser {
   private index = 0;
+  /** The name the statement being read declares, once read: left out if the statement is. */
+  private declaring: DeclaredName | undefined;
   /** Levels of nesting the parser is inside: see `nested`. */
   private depth = 0;
   /** How many expressions the parser is inside; the outermost one has its depth checked. */
@@ -120,14 +136,40 @@ class Parser {
     private readonly file: string | undefined,
   ) {}
 
-  program(): Program {
+  program(lexerProblems: readonly SqlError[]): Program {
     const statements: Statement[] = [];
+    const problems = [...lexerProblems];
+    const unparsed: DeclaredName[] = [];
     for (;;) {
       while (this.acceptSymbol(';')) { /* empty statements are harmless */ }
-      if (this.atEnd()) return { statements };
-      statements.push(this.statement());
-      if (!this.atEnd()) this.expectSymbol(';');
+      if (this.atEnd()) {
+        problems.sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col);
+        return { statements, problems, unparsed };
+      }
+      const start = this.index;
+      this.declaring = undefined;
+      let statement: Statement | undefined;
+      try {
+        statement = this.statement();
+        if (!this.atEnd()) this.expectSymbol(';');
+        statements.push(statement);
+      } catch (error) {
+        if (!(error instanceof SqlError)) throw error;
+        // Text that is no token was reported by the lexer; the parser stumbling on it is no second problem.
+        const lexical = this.current.kind === 'invalid';
+        if (!lexical) problems.push(error);
+        // A whole statement followed by something other than `;` is kept: only the `;` is missing.
+        if (statement !== undefined && !lexical) statements.push(statement);
+        else if (this.declaring !== undefined) unparsed.push(this.declaring);
+        this.skipStatement(start);
+      }
     }
+  }
+
+  /** Moves to where the next statement can start: the next `;`, or the next CREATE (a missing `;`). */
+  private skipStatement(start: number): void {
+    if (this.index === start) this.advance();
+    while (!this.atEnd() && !this.isSymbol(this.current, ';') && !this.isWord(this.current, 'CREATE')) this.advance();
   }
 
   // ---- Statements --------------------------------------------------------------------------
@@ -150,7 +192,7 @@ class Parser {
   }
 
   private createTable(create: Token): CreateTable {
-    const name = this.newName('a table name');
+    const name = this.newName('a table name', 'relation');
     this.expectSymbol('(');
     let columns: ColumnDefinition[] = [];
     let primaryKey: Identifier[] = [];
@@ -225,7 +267,7 @@ class Parser {
   }
 
   private createView(create: Token, modifier: 'materialized' | 'local' | null): CreateView {
-    const name = this.newName('a view name');
+    const name = this.newName('a view name', 'relation');
     const columnNames = this.isSymbol(this.current, '(') ? this.identifierList('a column name') : null;
     const properties = this.optionalProperties();
     this.expectWord('AS');
@@ -234,7 +276,7 @@ class Parser {
   }
 
   private createIndex(create: Token): CreateIndex {
-    const name = this.newName('an index name');
+    const name = this.newName('an index name', 'index');
     this.expectWord('ON');
     const relation = this.identifier('a view name');
     // An empty list parses, so that the catalog can say what is wrong with it.
@@ -249,7 +291,7 @@ class Parser {
   }
 
   private createType(create: Token): CreateType {
-    const name = this.newName('a type name');
+    const name = this.newName('a type name', 'type');
     this.expectWord('AS');
     if (!this.acceptSymbol('(')) {
       const alias = this.typeText(() => false);
@@ -263,9 +305,15 @@ class Parser {
   }
 
   /** A name being declared: `IF NOT EXISTS` before it is Feldera syntax that dynaview lacks. */
-  private newName(what: string): Identifier {
-    if (this.isWord(this.current, 'IF') && this.isWord(this.peek(1), 'NOT')) throw this.notSupported('IF NOT EXISTS', this.current);
-    return this.identifier(what);
+  private newName(what: string, kind: DeclaredName['kind']): Identifier {
+    if (this.isWord(this.current, 'IF') && this.isWord(this.peek(1), 'NOT')) {
+      const name = this.peek(3);
+      if (name.kind === 'word' || name.kind === 'quotedIdentifier') this.declaring = { kind, name: name.value };
+      throw this.notSupported('IF NOT EXISTS', this.current);
+    }
+    const name = this.identifier(what);
+    this.declaring = { kind, name: name.name };
+    return name;
   }
 
   private optionalProperties(): Property[] {
@@ -891,6 +939,7 @@ class Parser {
       case 'word':
         return this.wordPrimary(token);
       case 'end':
+      case 'invalid':
         return this.fail('an expression');
       default:
         return unreachable(token.kind);

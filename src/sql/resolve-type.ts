@@ -5,7 +5,8 @@
  */
 import { SqlTypeError } from '../errors.js';
 import type { TypeCatalog } from '../schema.js';
-import { formatIdentifier, parseSqlType } from './parse-type.js';
+import { closestName } from '../util/closest-name.js';
+import { BUILT_IN_TYPE_NAMES, formatIdentifier, parseSqlType } from './parse-type.js';
 import type { SqlField, SqlType } from './sql-type.js';
 
 /** User struct types by canonical name: their fields, whose types may name other user types. */
@@ -60,7 +61,11 @@ export function userTypeFields(name: string, types: UserTypes, inProgress: reado
     throw new SqlTypeError(`user type ${formatIdentifier(name)} contains itself (${cycle}); recursive types are not supported`);
   }
   const declared = types.get(name);
-  if (declared === undefined) throw new SqlTypeError(`unknown SQL type ${formatIdentifier(name)}: no built-in or user-defined type has this name`);
+  if (declared === undefined) {
+    const suggestion = closestName(name, [...BUILT_IN_TYPE_NAMES, ...types.keys()]);
+    throw new SqlTypeError(`unknown SQL type ${formatIdentifier(name)}: `
+      + (suggestion === undefined ? 'no built-in or user-defined type has this name' : `did you mean ${suggestion}?`));
+  }
   return declared;
 }
 

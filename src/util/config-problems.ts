@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem, type ErrorContext } from '../errors.js';
+import { closestName } from './closest-name.js';
 
 /** One problem per field: the first rule a field breaks is the one worth fixing first. */
 export class ConfigProblems {
@@ -75,41 +76,6 @@ export function unknownNameMessage(name: string, candidates: readonly string[], 
   const suggestion = closestName(name, candidates);
   if (suggestion !== undefined) return `is not ${what}; did you mean ${suggestion}?`;
   return candidates.length === 0 ? `is not ${what}` : `is not ${what} (valid: ${candidates.join(', ')})`;
-}
-
-/**
- * Case, "-" and "_" are ignored, so `batchSize` and `batch-size` find batch_size; beyond that, up to
- * one edit in three characters (at least two) still counts as a typo rather than a different word.
- */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  const normalize = (text: string): string => text.toLowerCase().replace(/[-_]/g, '');
-  const wanted = normalize(name);
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const normalized = normalize(candidate);
-    const distance = editDistance(wanted, normalized);
-    const closeEnough = distance <= Math.max(2, Math.floor(Math.max(wanted.length, normalized.length) / 3));
-    if (closeEnough && distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 const MAX_SHOWN_VALUE_CHARS = 80;

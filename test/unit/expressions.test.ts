@@ -66,6 +66,8 @@ test('columns are found by name, directly or through the relation name or alias'
 
 test('unknown and ambiguous names are compile errors at the name', () => {
   assertCompileError('zz + 1', 'SQL_INVALID', 'prog.sql:2:1: unknown column zz');
+  assertCompileError('qqqqqq + 1', 'SQL_INVALID', 'prog.sql:2:1: unknown column qqqqqq');
+  assertCompileError('ADRR', 'SQL_INVALID', 'prog.sql:2:1: unknown column adrr; did you mean addr?');
   assertCompileError('t.zz', 'SQL_INVALID', 'prog.sql:2:3: unknown column zz in t');
   assertCompileError('q.i', 'SQL_INVALID', 'prog.sql:2:1: unknown table or column q');
   assertCompileError('i.x', 'SQL_INVALID', 'prog.sql:2:3: cannot access field x of INT');
@@ -441,9 +443,14 @@ test('result types print as text that parses back to the same type', () => {
   }
 });
 
-test('function errors: unknown functions are not supported, aggregates outside an aggregation and wrong arguments are invalid', () => {
-  assertCompileError('FOO(1)', 'SQL_NOT_SUPPORTED', 'prog.sql:2:1: function FOO is not supported yet');
-  assertCompileError('1 + nosuch(zz)', 'SQL_NOT_SUPPORTED', 'prog.sql:2:5: function NOSUCH is not supported yet');
+test('function errors: unknown and unsupported functions, aggregates outside an aggregation and wrong arguments', () => {
+  assertCompileError('FOO(1)', 'SQL_INVALID', 'prog.sql:2:1: unknown function FOO');
+  assertCompileError('1 + nosuch(zz)', 'SQL_INVALID', 'prog.sql:2:5: unknown function NOSUCH');
+  assertCompileError('UPPPER(s)', 'SQL_INVALID', 'prog.sql:2:1: unknown function UPPPER; did you mean UPPER?');
+  assertCompileError('substrng(s, 1)', 'SQL_INVALID', 'prog.sql:2:1: unknown function SUBSTRNG; did you mean SUBSTRING?');
+  // Functions of Feldera's SQL that dynaview lacks are named as such.
+  assertCompileError('INITCAP(s)', 'SQL_NOT_SUPPORTED', 'prog.sql:2:1: function INITCAP is not supported yet');
+  assertCompileError('PARSE_JSON(s)', 'SQL_NOT_SUPPORTED', 'prog.sql:2:1: function PARSE_JSON is not supported yet');
   const call = parseExpression('FOO(i)');
   assert.ok(call.kind === 'FunctionCall');
   const count = { ...call, name: { ...call.name, name: 'count' } };

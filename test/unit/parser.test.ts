@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseProgram } from '../../src/sql/parser.js';
+import { parseProgram, parseProgramWithProblems } from '../../src/sql/parser.js';
 import { tokenize } from '../../src/sql/lexer.js';
 import { SqlError } from '../../src/errors.js';
 import type { CreateTable, CreateView, Expression, FromItem, Program, Query, QueryBody, Select, Statement } from '../../src/sql/ast.js';
@@ -166,6 +166,8 @@ test('parses the DynamoDB connector example program into its table, view and ind
       },
       { kind: 'CreateIndex', name: id('v1_idx'), relation: id('v1'), columns: [id('id'), id('sort')] },
     ],
+    problems: [],
+    unparsed: [],
   });
 });
 
@@ -600,7 +602,7 @@ test('IS [NOT] DISTINCT FROM and <=>: negated is the NOT, and <=> is IS NOT DIST
   assert.deepEqual(shape('a = b IS DISTINCT FROM c'), distinct(binary('=', column('a'), column('b')), column('c'), false));
   assert.deepEqual(columns(expression('a IS NOT DISTINCT FROM b')), [25, 49]);
   syntaxError('CREATE VIEW v AS SELECT a IS DISTINCT b FROM t', 'prog.sql:1:39: expected "FROM" but found "b"');
-  assert.deepEqual(tokenize('a<=>b').map((t) => t.text), ['a', '<=>', 'b', '']);
+  assert.deepEqual(tokenize('a<=>b').tokens.map((t) => t.text), ['a', '<=>', 'b', '']);
 });
 
 // ---- Expressions -----------------------------------------------------------------------------
@@ -808,7 +810,7 @@ test('line and block comments are skipped and do not shift positions', () => {
 // ---- Tokens ----------------------------------------------------------------------------------
 
 test('the lexer reads operators longest first and gives every token its span', () => {
-  const tokens = tokenize("a<=b<>c!=d||e::f >= .5 -- x\n'q'");
+  const { tokens } = tokenize("a<=b<>c!=d||e::f >= .5 -- x\n'q'");
   assert.deepEqual(tokens.map((t) => [t.kind, t.text]), [
     ['word', 'a'], ['symbol', '<='], ['word', 'b'], ['symbol', '<>'], ['word', 'c'], ['symbol', '!='], ['word', 'd'],
     ['symbol', '||'], ['word', 'e'], ['symbol', '::'], ['word', 'f'], ['symbol', '>='], ['number', '.5'], ['string', "'q'"], ['end', ''],
@@ -818,7 +820,7 @@ test('the lexer reads operators longest first and gives every token its span', (
 });
 
 test('the lexer folds words to lower case and unescapes quoted text', () => {
-  const tokens = tokenize(`SeLeCt "A""b" 'it''s' X'0A'`);
+  const { tokens } = tokenize(`SeLeCt "A""b" 'it''s' X'0A'`);
   assert.deepEqual(tokens.map((t) => [t.kind, t.value]), [
     ['word', 'select'], ['quotedIdentifier', 'A"b'], ['string', "it's"], ['binaryString', '0a'], ['end', ''],
   ]);
@@ -946,4 +948,53 @@ test('LEFT and RIGHT followed by a parenthesis are function calls, not joins', (
   assert.ok(view.query.body.kind === 'Select');
   const names = view.query.body.items.map((item) => (item.kind === 'SelectExpression' && item.expression.kind === 'FunctionCall' ? item.expression.name.name : '?'));
   assert.deepEqual(names, ['left', 'right']);
+});
+
+// ---- Recovery --------------------------------------------------------------------------------
+
+function recovered(sql: string): { problems: string[]; statements: string[]; unparsed: string[] } {
+  const program = parseProgramWithProblems(sql, 'p.sql');
+  return {
+    problems: program.problems.map((p) => p.message),
+    statements: program.statements.map((s) => s.name.name),
+    unparsed: program.unparsed.map((u) => `${u.kind} ${u.name}`),
+  };
+}
+
+test('after a syntax error reading goes on at the next statement, and every statement with one is reported', () => {
+  assert.deepEqual(recovered([
+    'CREATE TABLE t (id INT);',
+    'CREATE VIEW a AS SELECT FROM t;',
+    'CREATE VIEW b AS SELECT id FROM t WHERE;',
+    'CREATE VIEW c AS SELECT id FROM t;',
+  ].join('\n')), {
+    problems: ['p.sql:2:25: expected an expression but found "FROM"', 'p.sql:3:40: expected an expression but found ";"'],
+    statements: ['t', 'c'],
+    unparsed: ['relation a', 'relation b'],
+  });
+});
+
+test('a missing semicolon loses no statement: the next CREATE starts the next one', () => {
+  assert.deepEqual(recovered('CREATE TABLE t (id INT)\nCREATE VIEW v AS SELECT id FROM t;\nCREATE INDEX i ON v(id);'), {
+    problems: ['p.sql:2:1: expected ";" but found "CREATE"'],
+    statements: ['t', 'v', 'i'],
+    unparsed: [],
+  });
+});
+
+test('not-supported statements are reported and skipped; text that is no token is reported once, by the lexer', () => {
+  assert.deepEqual(recovered([
+    'CREATE TABLE IF NOT EXISTS t (id INT);',
+    'CREATE VIEW v AS SELECT id FROM t WHERE id @ 1;',
+    "CREATE VIEW w AS SELECT 'open FROM t;",
+  ].join('\n')), {
+    problems: [
+      'p.sql:1:14: IF NOT EXISTS is not supported yet',
+      'p.sql:2:44: expected a SQL token but found "@"',
+      'p.sql:3:25: expected \' to close the string but found end of input',
+    ],
+    statements: [],
+    unparsed: ['relation t', 'relation v', 'relation w'],
+  });
+  assert.throws(() => parseProgram('CREATE TABLE t (id INT);\nCREATE VIEW v AS SELECT # FROM t;', 'p.sql'), { message: 'p.sql:2:25: expected a SQL token but found "#"' });
 });

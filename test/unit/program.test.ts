@@ -68,10 +68,9 @@ CREATE VIEW a AS SELECT nope FROM t;
 CREATE VIEW b AS SELECT id FROM missing;
 CREATE INDEX i ON a(id);`;
   const found = problems(sql);
-  assert.equal(found.length, 3);
-  assert.match(found[0]!, /^p\.sql:2:25: /);
-  assert.match(found[1]!, /^p\.sql:3:33: unknown table or view missing/);
-  assert.match(found[2]!, /^p\.sql:4:19: unknown view a/);
+  // The index on view a, which failed, is no second problem.
+  assert.deepEqual(found.map((p) => p.replace(/: .*/, '')), ['p.sql:2:25', 'p.sql:3:33']);
+  assert.match(found[1]!, /^p\.sql:3:33: unknown table or view missing$/);
 });
 
 test('view columns get their types from the query, for the connector and for --local tables', () => {

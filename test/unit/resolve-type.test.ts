@@ -20,7 +20,7 @@ test('resolveType replaces user type names by their ROW definition', () => {
   });
   assert.deepEqual(resolveType(parseSqlType('MAP<VARCHAR, ROW(p pt)>'), types), parseSqlType('MAP<VARCHAR, ROW(p ROW(x INT, y INT NULL))>'));
   assert.deepEqual(resolveType(parseSqlType('DOUBLE'), NO_USER_TYPES), { kind: 'double' });
-  assert.throws(() => resolveType(parseSqlType('"Pt"'), types), { message: 'unknown SQL type "Pt": no built-in or user-defined type has this name' });
+  assert.throws(() => resolveType(parseSqlType('"Pt"'), types), { message: 'unknown SQL type "Pt": did you mean pt?' });
 });
 
 test('a type that names no user type is returned as it is', () => {

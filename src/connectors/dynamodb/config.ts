@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../../errors.js';
-import { closestName, ConfigProblems, kindOf, showValue } from '../../util/config-problems.js';
+import { closestName } from '../../util/closest-name.js';
+import { ConfigProblems, kindOf, showValue } from '../../util/config-problems.js';
 
 export type WriteMode = 'batch' | 'transactional';
 

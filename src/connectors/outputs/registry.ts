@@ -3,7 +3,7 @@
  * its folder plus one line here; nothing above this module names a concrete connector.
  */
 import { dynamoDBOutputTransport } from '../dynamodb/connector.js';
-import { closestName } from '../../util/config-problems.js';
+import { closestName } from '../../util/closest-name.js';
 import { fileOutputTransport } from './file-output.js';
 import type { OutputTransportEntry } from './output.js';
 
