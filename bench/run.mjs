@@ -4,11 +4,16 @@
 // simulator never shares the writer's event loop and every case starts with a full capacity bucket.
 // Each case writes items under 1 KB with uniformly spread keys in steps of `step_rows` rows: a
 // warm-up (which also drains the table's burst allowance), then the measured steps.
-// Run with: npm run bench            (full, under 10 minutes on 2 cores)
-//           npm run bench -- --quick (under a minute)
-//           npm run bench -- --only 'c128'  (only the cases whose label contains the text; prints
-//                                              the table without replacing the saved results)
-// Writes bench/results/latest.json and docs/bench.svg, and prints a table.
+// Two groups of cases: against a 40,000 WCU table, the share of its capacity each writer uses;
+// against a table with capacity to spare, the CPU each spends per item, next to "raw-signed", the
+// wire's floor (bench/raw-signed.mjs). Every case runs --repeat times, the cases interleaved, and
+// each figure is the median of its runs with their range: the machine is noisy.
+// Run with: npm run bench                   (full, about 15 minutes on 2 cores)
+//           npm run bench -- --repeat 1     (one run of each case)
+//           npm run bench -- --quick        (a smoke test of every case: too short to rank them)
+//           npm run bench -- --only 'LABEL' [--only 'LABEL' ...]  (the cases with exactly these
+//                                labels, e.g. 'raw-signed c64 batch 100,000-row steps (capacity to spare)')
+// A full run writes bench/results/latest.json and docs/bench.svg; every run prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,9 +29,12 @@ const { caseLabel, drawChart } = await import('./chart.mjs');
 const { CAPACITY_WCU, CREDENTIALS, LATENCY_MEDIAN_MS, LATENCY_P99_MS, REGION, TABLE, startSim } = await import('./sim-process.mjs');
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, repeat: { type: 'string' } },
 });
 const QUICK = flags.quick;
+const REPEAT = Number(flags.repeat ?? (QUICK ? 1 : 3));
+if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new Error(`--repeat must be a whole number of runs, not ${flags.repeat}`);
+const { openRawSigned } = await import('./raw-signed.mjs');
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const CHART = fileURLToPath(new URL('../docs/bench.svg', import.meta.url));
@@ -34,10 +42,13 @@ const CHART = fileURLToPath(new URL('../docs/bench.svg', import.meta.url));
 // Sizes: [rows per step, measured steps, warm-up steps].
 // Warm-up runs until the JIT has compiled the write path: the first ~100,000 items cost several
 // times the CPU of later ones, which a long-running pipeline never sees again.
-const LARGE = QUICK ? [20_000, 2, 3] : [100_000, 5, 3];
+const LARGE = QUICK ? [20_000, 2, 3] : [100_000, 4, 2];
 const SMALL = QUICK ? [100, 150, 100] : [100, 1_000, 300];
 // Pipelined steps are offered as the pipeline offers them: up to 16 steps in flight.
 const PIPELINED_STEPS_IN_FLIGHT = 16;
+
+// "Capacity to spare": more than 2 cores can write, so that no write is throttled.
+const { UNLIMITED_WCU } = await import('./chart.mjs');
 
 const dynaview = (options) => ({
   tool: 'dynaview', threads: 1, max_concurrent_requests: 64, write_mode: 'batch', pipelined_steps: false,
@@ -56,6 +67,13 @@ const CASES = [
   ...(QUICK ? [] : [{ tool: 'batch-write-command', write_mode: 'batch', capacity_wcu: CAPACITY_WCU, sizes: SMALL }]),
   // Offered load at 2x capacity: the default configuration against half the table.
   dynaview({ capacity_wcu: CAPACITY_WCU / 2 }),
+  { tool: 'raw-signed', max_concurrent_requests: 64, write_mode: 'batch', capacity_wcu: CAPACITY_WCU, sizes: LARGE },
+  // CPU per item with capacity to spare: what each write costs the writer, throttling aside.
+  ...['batch', 'transactional'].flatMap((write_mode) => [
+    dynaview({ write_mode, capacity_wcu: UNLIMITED_WCU }),
+    dynaview({ write_mode, threads: 2, capacity_wcu: UNLIMITED_WCU }),
+    { tool: 'raw-signed', max_concurrent_requests: 64, write_mode, capacity_wcu: UNLIMITED_WCU, sizes: LARGE },
+  ]),
 ];
 
 // ---- items: under 1 KB (about 250 bytes, 1 WCU), keys spread uniformly over the partitions ----
@@ -148,6 +166,9 @@ function openTool(c, endpoint) {
   switch (c.tool) {
     case 'dynaview': return openDynaview(c, endpoint);
     case 'batch-write-command': return openBatchWriteCommand(endpoint);
+    case 'raw-signed': return openRawSigned({
+      endpoint, region: REGION, credentials: CREDENTIALS, table: TABLE, writeMode: c.write_mode, maxInFlight: c.max_concurrent_requests,
+    });
     default: throw new Error(`unknown tool ${c.tool}`);
   }
 }
@@ -195,11 +216,12 @@ async function runCase(c) {
       latencies.sort((a, b) => a - b);
       const wcuPerS = stats.consumed_wcu / seconds;
       const isDynaview = c.tool === 'dynaview';
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       return {
         result: {
           tool: c.tool,
           threads: isDynaview ? c.threads : null,
-          max_concurrent_requests: isDynaview ? c.max_concurrent_requests : null,
+          max_concurrent_requests: c.max_concurrent_requests ?? null,
           write_mode: c.write_mode,
           step_rows: c.sizes[0],
           pipelined_steps: isDynaview ? c.pipelined_steps : null,
@@ -211,7 +233,8 @@ async function runCase(c) {
           // Items the table refused for lack of capacity (each one resent), per item written: the
           // simulator's count, the same for every tool. The tool's own count is printed beside it.
           retries_per_item: round(stats.throttled_items / items, 3),
-          cpu_s_per_100k_items: round(((cpu.user + cpu.system) / 1e6) * (100_000 / items), 2),
+          cpu_us_per_item: round((cpuSeconds * 1e6) / items, 2),
+          cpu_s_per_100k_items: round(cpuSeconds * (100_000 / items), 2),
           step_latency_ms_p50: round(percentile(latencies, 50), 1),
           step_latency_ms_p99: round(percentile(latencies, 99), 1),
         },
@@ -226,13 +249,46 @@ async function runCase(c) {
   }
 }
 
+// ---- runs and their medians ----
+
+const FIGURES = ['wcu_per_s', 'items_per_s', 'pct_capacity', 'retries_per_item', 'cpu_us_per_item', 'cpu_s_per_100k_items', 'step_latency_ms_p50', 'step_latency_ms_p99'];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** One case's runs as one result: each figure the median of the runs, with `<figure>_range` [min, max]. */
+function combine(runs) {
+  const result = { ...runs[0].result, runs: runs.length };
+  for (const figure of FIGURES) {
+    const values = runs.map((r) => r.result[figure]);
+    result[figure] = round(median(values), 2);
+    result[`${figure}_range`] = [Math.min(...values), Math.max(...values)];
+  }
+  return { label: caseLabel(result), result, toolResent: median(runs.map((r) => r.toolResent)), seconds: runs.reduce((n, r) => n + r.seconds, 0) };
+}
+
+/** Each case with capacity to spare gets its CPU per item as a ratio to raw-signed's in the same write mode. */
+function addRatios(rows) {
+  for (const { result } of rows) {
+    if (result.capacity_wcu !== UNLIMITED_WCU || result.tool === 'raw-signed') continue;
+    const floor = rows.find((r) => r.result.tool === 'raw-signed' && r.result.capacity_wcu === UNLIMITED_WCU && r.result.write_mode === result.write_mode);
+    if (floor !== undefined) result.cpu_ratio_to_raw_signed = round(result.cpu_us_per_item / floor.result.cpu_us_per_item, 2);
+  }
+}
+
 // ---- report ----
 
+const range = (r, figure) => (r.runs > 1 ? ` (${r[`${figure}_range`].join('-')})` : '');
+
 function printTable(rows) {
-  const header = ['case', 'capacity WCU', 'WCU/s', 'items/s', '% cap', 'retries/item', 'tool resent', 'CPU s/100k', 'step p50 ms', 'step p99 ms', 'wall s'];
+  const header = ['case', 'WCU/s', '% cap', 'retries/item', 'tool resent', 'CPU µs/item', 'vs raw', 'step p50 ms', 'step p99 ms', 'wall s'];
   const lines = rows.map(({ label, result: r, toolResent, seconds }) => [
-    label, r.capacity_wcu, r.wcu_per_s, r.items_per_s, r.pct_capacity, r.retries_per_item, toolResent,
-    r.cpu_s_per_100k_items, r.step_latency_ms_p50, r.step_latency_ms_p99, seconds.toFixed(1),
+    label, String(r.wcu_per_s), `${r.pct_capacity}${range(r, 'pct_capacity')}`, r.retries_per_item, toolResent,
+    `${r.cpu_us_per_item}${range(r, 'cpu_us_per_item')}`, r.cpu_ratio_to_raw_signed === undefined ? '' : `${r.cpu_ratio_to_raw_signed}x`,
+    r.step_latency_ms_p50, r.step_latency_ms_p99, seconds.toFixed(1),
   ].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
@@ -241,23 +297,37 @@ function printTable(rows) {
   for (const line of lines) console.log(format(line));
 }
 
-const runStarted = performance.now();
-const rows = [];
-for (const c of CASES) {
-  // --only TEXT runs the cases whose label contains TEXT (for profiling one case).
-  if (flags.only !== undefined && !caseLabel({ ...c, step_rows: c.sizes[0] }).includes(flags.only)) continue;
-  const outcome = await runCase(c);
-  const label = caseLabel(outcome.result);
-  rows.push({ label, ...outcome });
-  console.error(`${label}: ${outcome.result.wcu_per_s} WCU/s, ${outcome.result.pct_capacity}% of ${c.capacity_wcu} WCU (${outcome.seconds.toFixed(1)} s)`);
+const labelOf = (c) => caseLabel({ ...c, step_rows: c.sizes[0] });
+const only = flags.only;
+const unknown = only?.filter((label) => !CASES.some((c) => labelOf(c) === label)) ?? [];
+if (unknown.length > 0) {
+  console.error(`--only: no case is labelled ${unknown.map((l) => JSON.stringify(l)).join(', ')}; the cases are:\n${CASES.map((c) => `  ${labelOf(c)}`).join('\n')}`);
+  process.exit(2);
 }
-const partial = flags.only !== undefined;
-if (!partial) {
+const selected = CASES.filter((c) => only === undefined || only.includes(labelOf(c)));
+
+const runStarted = performance.now();
+const runsByCase = selected.map(() => []);
+// Interleaved (every case once, then again): a slow minute of the machine touches every case alike.
+for (let pass = 1; pass <= REPEAT; pass += 1) {
+  for (const [i, c] of selected.entries()) {
+    const outcome = await runCase(c);
+    runsByCase[i].push(outcome);
+    const r = outcome.result;
+    console.error(`[${pass}/${REPEAT}] ${labelOf(c)}: ${r.wcu_per_s} WCU/s, ${r.pct_capacity}% of ${c.capacity_wcu} WCU, ${r.cpu_us_per_item} µs CPU/item (${outcome.seconds.toFixed(1)} s)`);
+  }
+}
+const rows = runsByCase.map(combine);
+addRatios(rows);
+const saved = only === undefined && !QUICK;
+if (saved) {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify({ cases: rows.map((r) => r.result) }, null, 2)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify({ repeat: REPEAT, cases: rows.map((r) => r.result) }, null, 2)}\n`);
   mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
   writeFileSync(CHART, drawChart(rows.map((r) => r.result)));
 }
-console.log(`\n${QUICK ? 'npm run bench -- --quick' : 'npm run bench'}: simulated table with ${LATENCY_MEDIAN_MS} ms median / ${LATENCY_P99_MS} ms p99 latency, items of ~250 bytes (1 WCU); ${((performance.now() - runStarted) / 1000).toFixed(0)} s\n`);
+console.log(`\n${QUICK ? 'npm run bench -- --quick' : 'npm run bench'}: simulated table with ${LATENCY_MEDIAN_MS} ms median / ${LATENCY_P99_MS} ms p99 latency, items of ~250 bytes (1 WCU); `
+  + `median of ${REPEAT} interleaved run${REPEAT === 1 ? '' : 's'} per case (range in parentheses); ${((performance.now() - runStarted) / 1000).toFixed(0)} s\n`);
 printTable(rows);
-console.log(partial ? '\n--only: results not saved' : `\nwrote ${RESULTS} and ${CHART}`);
+if (QUICK) console.log('\n--quick: a smoke test of every case; its windows are too short to rank the tools, and nothing is saved');
+else console.log(saved ? `\nwrote ${RESULTS} and ${CHART}` : '\n--only: results not saved');
