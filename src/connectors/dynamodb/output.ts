@@ -11,11 +11,12 @@ import type { UserTypes } from '../../sql/resolve-type.js';
 import type { DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
-import { DeadLetterFile } from './dead-letters.js';
+import { openDeadLetterFile } from './dead-letters.js';
 import { compileRowEncoder, parseEncoderTypes, type EncoderView, type RowEncoder } from './encode.js';
 import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
+import type { DeadLetterFile } from '../../util/dead-letter-file.js';
 import { emptyStepReport, type SkipReason, type StepCounts, type StepReport } from './partition-writer.js';
 import { InProcessPartition, routeByKey, ThreadPartition, type Partition } from './worker-pool.js';
 
@@ -143,7 +144,7 @@ export async function openTypedDynamoDBOutput(options: TypedOutputOptions): Prom
   const metrics = new ConnectorMetrics(options.name, options.registry);
   const logger = (options.logger ?? defaultLogger()).child({ connector: options.name });
   const keyEncoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types, keyRoles });
-  const deadLetters = config.dead_letter_path === undefined ? null : await DeadLetterFile.open(config.dead_letter_path, options.name);
+  const deadLetters = config.dead_letter_path === undefined ? null : await openDeadLetterFile(config.dead_letter_path, options.name);
   return new Output(options.name, config, setup, metrics, logger, keyEncoder, deadLetters, options.interceptWrites);
 }
 
