@@ -20,12 +20,14 @@ import { OutputRunner } from './output-runner.js';
 import { RuntimeErrorDeadLetters } from './runtime-dead-letters.js';
 import type { LoadedProgram } from './program.js';
 import { StateDir } from './state-dir.js';
+import { SILENT_LOGGER } from '../util/silent-logger.js';
 
 /** The connector name of a table's HTTP ingress: its endpoint is `<table>.api-ingress`. */
 export const HTTP_INGRESS_NAME = 'api-ingress';
 
 export interface PipelineOptions {
-  logger: Logger;
+  /** Where the pipeline and its connectors log (pino); without one the pipeline logs nothing. */
+  logger?: Logger;
   /** Checkpoints go here, and the run starts from the one found here. */
   stateDir?: string;
   /**
@@ -114,7 +116,7 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
   if (first !== undefined) {
     throw new DynaviewError(first.code, program.problems.map((p) => p.message).join('\n'), { context: first.context });
   }
-  const { logger } = options;
+  const logger = options.logger ?? SILENT_LOGGER;
   const registry = options.registry ?? new Registry();
   const endpoints = options.outputs ?? program.endpoints.outputs;
   const state = options.stateDir === undefined ? undefined : await StateDir.open(options.stateDir, programIdentity(program.file, program.source));

@@ -10,16 +10,10 @@ import { pino } from 'pino';
 import { DynaviewError, loadProgram, openPipeline } from '../../src/index.js';
 import type { OutputEndpoint } from '../../src/pipeline/endpoints.js';
 import { writeFiles } from '../support/cli.js';
+import { DIVIDING_PROGRAM } from '../support/programs.js';
 
 const silent = pino({ level: 'silent' });
 
-const PROGRAM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a INT, b INT) WITH ('connectors' = '[{
-  "transport": {"name": "file_input", "config": {"path": "rows.json"}},
-  "format": {"name": "json", "config": {"update_format": "insert_delete"}}
-}]');
-CREATE VIEW v WITH ('connectors' = '[{"transport": {"name": "file_output", "config": {"path": "out.json"}}}]')
-AS SELECT id, a / b AS ratio FROM t;
-`;
 const ROWS = '{"insert": {"id": 1, "a": 10, "b": 2}}\n{"insert": {"id": 7, "a": 100, "b": 0}}\n{"insert": {"id": 8, "a": 1, "b": 0}}\n';
 
 /** The endpoint with a connector that opens as the real one but cannot write: the run stops after journaling its step. */
@@ -48,7 +42,7 @@ function lines(path: string): string[] {
 }
 
 test('a step replayed after a stop dead-letters the same rows, and the file holds each once', async () => {
-  const dir = writeFiles({ 'program.sql': PROGRAM, 'rows.json': ROWS });
+  const dir = writeFiles({ 'program.sql': DIVIDING_PROGRAM, 'rows.json': ROWS });
   const program = await loadProgram(join(dir, 'program.sql'));
   const options = { logger: silent, stateDir: join(dir, 'state'), runtimeErrorDeadLetterPath: join(dir, 'dead.jsonl') };
 
