@@ -231,7 +231,7 @@ export class Circuit {
     const sites = (role: string, expressions: readonly Expression[], evaluates: readonly Evaluate[]) => expressions.map((e, i) => site(role, e, evaluates[i]!));
     const drop = this.dropFailingRows ? (row: DroppedRow) => this.droppedRows.push(row) : undefined;
     const errorsOver = (columns: readonly PlanColumn[], ...found: ExpressionSite[][]) => rowErrors(found.flat(), columns, {
-      file: this.catalog.file, view: owner, keys: this.rowKeys(plan, columns), ...(drop === undefined ? {} : { drop }),
+      file: this.catalog.file, view: owner, ...(drop === undefined ? { keys: [] } : { keys: this.rowKeys(plan, columns), drop }),
     });
     switch (plan.kind) {
       case 'Values':

@@ -61,6 +61,7 @@ export interface RowKey {
 export interface RowErrorOptions {
   readonly file: string | undefined;
   readonly view: string;
+  /** The keys a dropped row names (only needed with `drop`). */
   readonly keys: readonly RowKey[];
   /** Receives each row left out; without it, every error fails the step. */
   readonly drop?: (row: DroppedRow) => void;
