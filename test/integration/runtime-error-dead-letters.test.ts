@@ -1,6 +1,7 @@
 /**
  * `openPipeline`'s `runtimeErrorDeadLetterPath` with a state directory: a step replayed after a
- * stop leaves out the same rows again, and the dead-letter file holds each of them once.
+ * stop leaves out the same rows again, and the dead-letter file holds each of them once; the rows
+ * are counted in the run's stats, metrics and status.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DynaviewError, loadProgram, openPipeline } from '../../src/index.js';
+import { Progress } from '../../src/cli/progress.js';
 import type { OutputEndpoint } from '../../src/pipeline/endpoints.js';
 import { writeFiles } from '../support/cli.js';
 import { DIVIDING_PROGRAM } from '../support/programs.js';
@@ -61,7 +63,10 @@ test('a step replayed after a stop dead-letters the same rows, and the file hold
   } finally {
     await resumed.close();
   }
+  // Counted in the run's stats, its metrics (by view) and the command line's /status.
   assert.equal(resumed.stats.deadLetteredRows, 2);
+  assert.match(await resumed.registry.metrics(), /^runtime_error_dead_letters_total\{view="v"\} 2$/m);
+  assert.equal((new Progress(resumed, silent).status() as { dead_lettered_rows: number }).dead_lettered_rows, 2);
   const again = lines(join(dir, 'dead.jsonl'));
   assert.deepEqual(again.map((line) => JSON.parse(line) as { step: number; row: unknown }).map(({ step, row }) => ({ step, row })),
     [{ step: 1, row: { id: 7, a: 100, b: 0 } }, { step: 1, row: { id: 8, a: 1, b: 0 } }]);
