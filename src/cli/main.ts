@@ -18,7 +18,7 @@ import { runCommand } from './run-command.js';
 import { SIM_ARG_OPTIONS, SIM_HELP, SIM_USAGE, simCommand } from './sim-command.js';
 
 const RUN_USAGE = `  dynaview run <program.sql> [--local] [--local-dir DIR] [--http-port N [--http-host HOST]]
-               [--allow-write-failures] [--state-dir DIR]`;
+               [--allow-write-failures] [--state-dir DIR] [--runtime-error-dead-letter-path FILE]`;
 const RUN_HELP = `run     runs the program until its inputs are exhausted (or SIGINT/SIGTERM) and writes its views
         through their output connectors (dynamodb_output, file_output). --local starts an
         embedded DynamoDB Local (reachable from this machine only, and ended with dynaview),
@@ -34,6 +34,9 @@ const RUN_HELP = `run     runs the program until its inputs are exhausted (or SI
         --allow-write-failures reports items that could not be written but exits 0 for them.
         --state-dir saves checkpoints in DIR as the writes complete; running the same command
         again after a stop or a crash goes on from the last one.
+        --runtime-error-dead-letter-path: a row on which an expression of a view fails (division
+        by zero, overflow, a bad cast) is left out of that view and appended to FILE as a line of
+        JSON, and the run goes on; without it such an error stops the run (exit code 1).
         A second SIGINT/SIGTERM aborts at once (exit code 130) without writing what is queued.`;
 const CHECK_USAGE = '  dynaview check <program.sql> [--describe]';
 const CHECK_HELP = `check   parses and validates the program and every connector, reporting all problems;
@@ -87,6 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
         'metrics-host': { type: 'string' },
         'allow-write-failures': { type: 'boolean', default: false },
         'state-dir': { type: 'string' },
+        'runtime-error-dead-letter-path': { type: 'string' },
         describe: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -176,6 +180,7 @@ async function main(argv: readonly string[]): Promise<number> {
         local: values.local || values['local-dir'] !== undefined,
         ...(values['local-dir'] ? { localDir: resolve(values['local-dir']) } : {}),
         ...(values['state-dir'] ? { stateDir: resolve(values['state-dir']) } : {}),
+        ...(values['runtime-error-dead-letter-path'] ? { runtimeErrorDeadLetterPath: resolve(values['runtime-error-dead-letter-path']) } : {}),
         ...(httpPort === undefined ? {} : { httpPort }),
         ...(host === undefined ? {} : { httpHost: host.value }),
         allowWriteFailures: values['allow-write-failures'],

@@ -73,6 +73,7 @@ export class Progress {
     const lines = [
       `done in ${seconds.toFixed(1)}s: ${stats.steps} step${stats.steps === 1 ? '' : 's'}; input: ${input}`
         + `${stats.inputErrors > 0 ? `; ${stats.inputErrors} bad input record(s) skipped` : ''}`
+        + `${stats.deadLetteredRows > 0 ? `; ${stats.deadLetteredRows} row(s) left out of views after runtime errors (dead-lettered)` : ''}`
         + `; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     ];
     for (const { endpoint, output } of this.pipeline.outputs) {
@@ -88,6 +89,7 @@ export class Progress {
       steps: stats.steps,
       input_rows: stats.inputRows,
       input_errors: stats.inputErrors,
+      dead_lettered_rows: stats.deadLetteredRows,
       stalled_seconds: stats.stalledMs / 1000,
       rows_per_second: this.rate,
       outputs: Object.fromEntries(this.pipeline.outputs.map((o) => [o.endpoint.name, {

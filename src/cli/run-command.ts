@@ -23,6 +23,8 @@ export interface RunOptions {
   httpPort?: number;
   /** Address the HTTP server listens on; 127.0.0.1 when not given. */
   httpHost?: string;
+  /** Rows a view's expression fails on go to this file and the run goes on (--runtime-error-dead-letter-path). */
+  runtimeErrorDeadLetterPath?: string;
   /** Items that could not be written are reported but do not fail the run. */
   allowWriteFailures?: boolean;
   logger: Logger;
@@ -50,6 +52,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
     run = await openPipeline(program, {
       logger,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.runtimeErrorDeadLetterPath ? { runtimeErrorDeadLetterPath: options.runtimeErrorDeadLetterPath } : {}),
       ...(local ? { outputs: local.outputs } : {}),
       httpApi: server !== undefined,
     });

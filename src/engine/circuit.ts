@@ -30,7 +30,7 @@ import { SingleRowOperator } from './operators/single-row.js';
 import { TopKOperator } from './operators/top-k.js';
 import { ValuesOperator } from './operators/values.js';
 import { compileComparator } from './compare.js';
-import { RowEvaluationError, rowErrors, type ExpressionSite } from './row-error.js';
+import { RowEvaluationError, rowErrors, type DroppedRow, type ExpressionSite, type RowKey } from './row-error.js';
 import { TableState, type TableChange } from './table-state.js';
 import type { Value } from './value.js';
 import type { Batch } from './zset.js';
@@ -60,6 +60,11 @@ interface RelationOutput {
 export interface CircuitOptions {
   /** The tables and views whose changes `step()` returns (by default all): the others stay inside. */
   readonly outputs?: Iterable<string>;
+  /**
+   * Leave out of an operator the rows on which one of its expressions fails, and list them in
+   * `dropped`, instead of failing the step (see `row-error.ts` for which errors qualify).
+   */
+  readonly dropFailingRows?: boolean;
 }
 
 export class Circuit {
@@ -68,9 +73,12 @@ export class Circuit {
   private readonly compiled = new Map<PlanNode, number>();
 
   private readonly outputs: ReadonlySet<string> | null;
+  private readonly dropFailingRows: boolean;
+  private droppedRows: DroppedRow[] = [];
 
   constructor(private readonly catalog: Catalog, options: CircuitOptions = {}) {
     this.outputs = options.outputs === undefined ? null : new Set(options.outputs);
+    this.dropFailingRows = options.dropFailingRows === true;
     for (const relation of catalog.relations.values()) {
       const columns = relation.columns.map((c) => c.name);
       if (relation.kind === 'table') {
@@ -86,6 +94,7 @@ export class Circuit {
 
   /** Applies one step's input changes; returns the non-empty deltas by relation name (of the wanted outputs). */
   step(inputs: ReadonlyMap<string, readonly Update[]>): Map<string, ZSet> {
+    this.droppedRows = [];
     const tableInputs = new Map<number, TableChange[]>();
     for (const [name, changes] of inputs) {
       const relation = this.relations.get(name);
@@ -124,6 +133,11 @@ export class Circuit {
       if (delta.length > 0) deltas.set(name, delta);
     }
     return deltas;
+  }
+
+  /** The rows the last step left out, in the order it met them (with `dropFailingRows`). */
+  get dropped(): readonly DroppedRow[] {
+    return this.droppedRows;
   }
 
   /** Positional rows as records of `columns`. */
@@ -181,20 +195,44 @@ export class Circuit {
     }
     const inputs = planInputs(plan).map((input) => this.compile(input, owner));
     const consolidated = inputs.map((i) => this.nodes[i]!.consolidated);
-    this.nodes.push({ operator: this.operator(plan, consolidated), inputs, owner, consolidated: producesConsolidated(plan, consolidated) });
+    this.nodes.push({ operator: this.operator(plan, consolidated, owner), inputs, owner, consolidated: producesConsolidated(plan, consolidated) });
     this.compiled.set(plan, this.nodes.length - 1);
     return this.nodes.length - 1;
   }
 
-  /** `consolidated`: per input, whether its changes are consolidated already. */
-  private operator(plan: Exclude<PlanNode, { kind: 'Scan' }>, consolidated: readonly boolean[]): Operator {
+  /**
+   * Where the primary keys of the tables `plan` reads sit in `columns` (rows of `plan`'s inputs),
+   * for the tables whose every key column is there: a dropped row names its input rows by them.
+   */
+  private rowKeys(plan: PlanNode, columns: readonly PlanColumn[]): RowKey[] {
+    const keys = new Map<string, RowKey>();
+    const visit = (node: PlanNode): void => {
+      if (node.kind !== 'Scan') {
+        planInputs(node).forEach(visit);
+        return;
+      }
+      const table = this.catalog.relations.get(node.relation);
+      const relation = node.columns[0]?.relation ?? null;
+      if (table?.kind !== 'table' || table.primaryKey.length === 0 || relation === null) return;
+      const found = table.primaryKey.map((name) => [name, columns.findIndex((c) => c.relation === relation && c.name === name && c.hidden !== true)] as const);
+      if (found.every(([, at]) => at >= 0)) keys.set(relation, { relation, columns: found });
+    };
+    visit(plan);
+    return [...keys.values()];
+  }
+
+  /** `consolidated`: per input, whether its changes are consolidated already; `owner`: the view it is part of. */
+  private operator(plan: Exclude<PlanNode, { kind: 'Scan' }>, consolidated: readonly boolean[], owner: string): Operator {
     const scope = (columns: readonly PlanColumn[]) => expressionScope(columns, { file: this.catalog.file, types: this.catalog.types });
     const over = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compileExpression(e, scope(columns)).evaluate;
     const predicateOver = (columns: readonly PlanColumn[]) => (e: Parameters<typeof compileExpression>[0]): Evaluate => compilePredicate(e, scope(columns)).evaluate;
     // Where each per-row expression sits in the program, for runtime error messages.
     const site = (role: string, expression: Expression, evaluate: Evaluate): ExpressionSite => ({ role, span: expression.span, evaluate });
     const sites = (role: string, expressions: readonly Expression[], evaluates: readonly Evaluate[]) => expressions.map((e, i) => site(role, e, evaluates[i]!));
-    const errorsOver = (columns: readonly PlanColumn[], ...found: ExpressionSite[][]) => rowErrors(found.flat(), columns, this.catalog.file);
+    const drop = this.dropFailingRows ? (row: DroppedRow) => this.droppedRows.push(row) : undefined;
+    const errorsOver = (columns: readonly PlanColumn[], ...found: ExpressionSite[][]) => rowErrors(found.flat(), columns, {
+      file: this.catalog.file, view: owner, ...(drop === undefined ? { keys: [] } : { keys: this.rowKeys(plan, columns), drop }),
+    });
     switch (plan.kind) {
       case 'Values':
         return new ValuesOperator(plan.rows);

@@ -2,9 +2,16 @@
  * Runtime errors that point at the data: the expression that failed (the output column or the
  * clause it belongs to, and its file:line:col) and the row it was evaluated on, shown truncated.
  *
- * Operators evaluate a whole batch inside one try and, on an error, pass it here with the row they
- * were at. The failing expression is found on that error path by evaluating the row's expressions
- * again (they are pure), so evaluating a row costs nothing more when nothing fails.
+ * Operators evaluate a row's expressions before they change any state for it and, on an error,
+ * pass it here with the row. The failing expression is found on that error path by evaluating the
+ * row's expressions again (they are pure), so evaluating a row costs nothing more when nothing
+ * fails. The handler then throws (the step fails: Feldera's rule) or, when failing rows are
+ * dropped, records the row and returns, and the operator leaves the row out. Only an error that
+ * one of the operator's expressions raises on the row alone is dropped: evaluation is
+ * deterministic, so the same row fails again when it is retracted and is left out again, and the
+ * operator's output never holds a retraction of a row it did not insert. Any other error (an
+ * aggregate's result out of range, a scalar subquery with several rows) depends on more than one
+ * row and still fails the step.
  */
 import { DynaviewError } from '../errors.js';
 import type { PlanColumn } from '../plan/plan.js';
@@ -15,11 +22,50 @@ import type { Fields, Value } from './value.js';
 
 const MAX_ROW_PREVIEW = 200;
 
-/** Turns an error thrown while evaluating `row` into one that names the expression and the row. */
-export type RowErrorHandler = (error: unknown, row: Fields) => unknown;
+/**
+ * Called with an error thrown while evaluating the expressions of `row` (of weight `weight`):
+ * throws an error that names the expression and the row, or returns when the row is to be left out.
+ */
+export type RowErrorHandler = (error: unknown, row: Fields, weight: number) => void;
 
 /** Errors pass unchanged: for operators built without a program (tests). */
-export const plainErrors: RowErrorHandler = (error) => error;
+export const plainErrors: RowErrorHandler = (error) => {
+  throw error;
+};
+
+/** A row an operator left out because one of its expressions failed on it. */
+export interface DroppedRow {
+  readonly view: string;
+  /** `column ratio` for a SELECT expression, else its clause: `WHERE`, `HAVING`, `JOIN ON`, ... */
+  readonly role: string;
+  readonly column?: string;
+  /** `file:line:col` of the failing expression. */
+  readonly position: string;
+  /** The evaluation's own message, e.g. `division by zero: 100 / 0`. */
+  readonly message: string;
+  /** The row's visible columns by name (qualified where two share a name), in full. */
+  readonly row: Readonly<Record<string, Value>>;
+  /** The primary key of each keyed table whose key columns the row holds, by its name in FROM. */
+  readonly keys: Readonly<Record<string, Readonly<Record<string, Value>>>>;
+  /** The row's weight in the change: positive for an insert, negative for a delete. */
+  readonly weight: number;
+}
+
+/** The columns of a table's primary key in an operator's rows: the table's name in FROM, and each key column's name and position. */
+export interface RowKey {
+  readonly relation: string;
+  readonly columns: ReadonlyArray<readonly [name: string, position: number]>;
+}
+
+/** Where the rows of an operator come from and what to do with the ones that fail. */
+export interface RowErrorOptions {
+  readonly file: string | undefined;
+  readonly view: string;
+  /** The keys a dropped row names (only needed with `drop`). */
+  readonly keys: readonly RowKey[];
+  /** Receives each row left out; without it, every error fails the step. */
+  readonly drop?: (row: DroppedRow) => void;
+}
 
 /** An expression an operator evaluates per row, and where the program wrote it. */
 export interface ExpressionSite {
@@ -66,13 +112,26 @@ export class RowEvaluationError extends DynaviewError {
 }
 
 /**
- * A handler for rows of `columns` whose expressions are `sites`: a SQL runtime error becomes a
- * RowEvaluationError naming the first site that fails on the row again; other errors pass unchanged.
+ * A handler for rows of `columns` whose expressions are `sites`: a SQL runtime error that a site
+ * raises on the row again is dropped when `options.drop` is given, and otherwise thrown as a
+ * RowEvaluationError naming that site (or none); other errors pass unchanged.
  */
-export function rowErrors(sites: readonly ExpressionSite[], columns: readonly PlanColumn[], file: string | undefined): RowErrorHandler {
-  return (error, row) => {
-    if (!(error instanceof DynaviewError) || error.code !== SQL_RUNTIME_ERROR || error instanceof RowEvaluationError) return error;
-    return new RowEvaluationError(error.message, sites.find((site) => failsOn(site, row)), file, rowText(columns, row), error);
+export function rowErrors(sites: readonly ExpressionSite[], columns: readonly PlanColumn[], options: RowErrorOptions): RowErrorHandler {
+  const { file, drop } = options;
+  return (error, row, weight) => {
+    if (!(error instanceof DynaviewError) || error.code !== SQL_RUNTIME_ERROR || error instanceof RowEvaluationError) throw error;
+    const site = sites.find((candidate) => failsOn(candidate, row));
+    if (site === undefined || drop === undefined) throw new RowEvaluationError(error.message, site, file, rowText(columns, row), error);
+    drop({
+      view: options.view,
+      role: site.role,
+      ...(site.column === undefined ? {} : { column: site.column }),
+      position: position(file, site.span),
+      message: error.message,
+      row: Object.fromEntries(namedValues(columns, row)),
+      keys: Object.fromEntries(options.keys.map(({ relation, columns: key }) => [relation, Object.fromEntries(key.map(([name, at]) => [name, row[at] ?? null]))])),
+      weight,
+    });
   };
 }
 
@@ -91,15 +150,19 @@ function position(file: string | undefined, span: Span): string {
 
 /** `{id: 7, a: 100, b: 0}`: the visible columns (qualified where two share a name), cut at ~200 characters. */
 export function rowText(columns: readonly PlanColumn[], row: Fields): string {
-  const visible = columns.flatMap((column, i) => (column.hidden === true ? [] : [{ column, value: row[i] ?? null }]));
-  const shared = new Set(visible.map(({ column }) => column.name).filter((name, i, names) => names.indexOf(name) !== i));
   let text = '{';
-  for (const [i, { column, value }] of visible.entries()) {
-    const name = shared.has(column.name) && column.relation !== null ? `${column.relation}.${column.name}` : column.name;
+  for (const [i, [name, value]] of namedValues(columns, row).entries()) {
     text += `${i === 0 ? '' : ', '}${name}: ${valueText(value)}`;
     if (text.length > MAX_ROW_PREVIEW) return `${text.slice(0, MAX_ROW_PREVIEW - 4)}...}`;
   }
   return `${text}}`;
+}
+
+/** The visible columns' names (qualified where two share a name) and values. */
+function namedValues(columns: readonly PlanColumn[], row: Fields): Array<[string, Value]> {
+  const visible = columns.flatMap((column, i) => (column.hidden === true ? [] : [{ column, value: row[i] ?? null }]));
+  const shared = new Set(visible.map(({ column }) => column.name).filter((name, i, names) => names.indexOf(name) !== i));
+  return visible.map(({ column, value }) => [shared.has(column.name) && column.relation !== null ? `${column.relation}.${column.name}` : column.name, value]);
 }
 
 function valueText(value: Value): string {

@@ -26,6 +26,7 @@ import { STATE_DIR_INVALID, StateDirError, type Checkpoint, type ConsumedInput }
 import { Checkpointer } from './checkpointer.js';
 import type { Endpoints, InputEndpoint } from './endpoints.js';
 import type { OutputRunner } from './output-runner.js';
+import type { RuntimeErrorDeadLetters } from './runtime-dead-letters.js';
 import { journaledPosition, sourcePosition } from './journaled-position.js';
 import type { JournaledPush } from './push-journal.js';
 import type { StateDir } from './state-dir.js';
@@ -39,6 +40,8 @@ export interface PipelineStats {
   steps: number;
   inputRows: Record<string, number>;
   inputErrors: number;
+  /** Rows left out of a view after a runtime error, written to the runtime-error dead-letter file. */
+  deadLetteredRows: number;
   stalledMs: number;
   startedAt: number;
 }
@@ -95,7 +98,7 @@ export class Pipeline {
   /** Pushes of journaled inputs that no journaled step consumed, in journal order: fed again before the inputs run. */
   private unconsumed: JournaledPush[] = [];
   private readonly observers = new Set<StepObserver>();
-  readonly stats: PipelineStats = { steps: 0, inputRows: {}, inputErrors: 0, stalledMs: 0, startedAt: Date.now() };
+  readonly stats: PipelineStats = { steps: 0, inputRows: {}, inputErrors: 0, deadLetteredRows: 0, stalledMs: 0, startedAt: Date.now() };
 
   constructor(
     catalog: Catalog,
@@ -110,8 +113,13 @@ export class Pipeline {
      * run stops once those are exhausted; otherwise it runs until stop().
      */
     private readonly openEnded: ReadonlySet<string> = new Set(),
+    /** Where rows go that a view's expression fails on; without it such an error fails the step and the run. */
+    private readonly deadLetters?: RuntimeErrorDeadLetters,
   ) {
-    this.circuit = new Circuit(catalog, allViews ? {} : { outputs: outputs.map((runner) => runner.endpoint.view.name) });
+    this.circuit = new Circuit(catalog, {
+      ...(allViews ? {} : { outputs: outputs.map((runner) => runner.endpoint.view.name) }),
+      dropFailingRows: deadLetters !== undefined,
+    });
     this.checkpointer = state ? new Checkpointer(state, outputs, logger, (checkpoint) => this.saved(checkpoint)) : null;
     for (const endpoint of endpoints.inputs) this.stats.inputRows[endpoint.name] = 0;
     for (const output of outputs) output.onProgress(() => this.noteWritten());
@@ -129,6 +137,10 @@ export class Pipeline {
     await Promise.all(inputs);
     await Promise.all(this.outputs.map((o) => o.finish()));
     if (this.checkpointer) await this.checkpointer.finish(this.finalCheckpoint());
+    if (this.deadLetters !== undefined && this.deadLetters.count > 0) {
+      this.logger.warn({ file: this.deadLetters.path, rows: this.deadLetters.count },
+        `${this.deadLetters.count} row(s) left out of views after runtime errors are in ${this.deadLetters.path}`);
+    }
     const broken = this.outputs.find((o) => o.fatal);
     if (broken?.fatal) throw broken.fatal;
     if (this.failure) throw this.failure;
@@ -166,6 +178,7 @@ export class Pipeline {
   private async resume(state: StateDir): Promise<void> {
     const { checkpoint, unfinishedSteps } = state;
     if (checkpoint.engine !== null) this.circuit.restore(checkpoint.engine);
+    await this.deadLetters?.resume(unfinishedSteps);
     this.stepNumber = checkpoint.step;
     for (const [name, consumed] of Object.entries(checkpoint.inputs)) this.consumed.set(name, consumed);
     if (checkpoint.step > 0 || unfinishedSteps.length > 0) {
@@ -324,11 +337,22 @@ export class Pipeline {
    */
   private async step(inputs: ReadonlyMap<string, readonly Update[]>, pushes: readonly Push[], { replayed }: { replayed: boolean }): Promise<void> {
     const deltas = this.circuit.step(inputs);
+    const dropped = this.circuit.dropped;
     const step = this.stepNumber + 1;
     this.stepNumber = step;
     this.stats.steps += 1;
     this.consume(pushes);
-    if (this.state && !replayed) await this.state.journalStep({ step, pushes: pushes.map((push) => [push.endpoint, push.position] as const) });
+    const { deadLetters } = this;
+    if (this.state && !replayed) {
+      await this.state.journalStep({
+        step, pushes: pushes.map((push) => [push.endpoint, push.position] as const), ...(deadLetters ? { dead_letters: deadLetters.start } : {}),
+      });
+    }
+    if (deadLetters) {
+      // On disk before a checkpoint can cover the step, when there is a state directory to resume from.
+      await deadLetters.record(step, dropped, this.state !== undefined);
+      this.stats.deadLetteredRows = deadLetters.count;
+    }
     this.unwritten.push({ step, positions: new Map(pushes.map((push) => [push.endpoint, push.position])) });
     for (const runner of this.outputs) {
       const delta = deltas.get(runner.endpoint.view.name);

@@ -17,16 +17,24 @@ import type { ZSet } from '../engine/zset.js';
 import { Pipeline, type PipelineStats, type StepObserver } from './controller.js';
 import { DEFAULT_MAX_QUEUED_RECORDS, type OutputEndpoint } from './endpoints.js';
 import { OutputRunner } from './output-runner.js';
+import { RuntimeErrorDeadLetters } from './runtime-dead-letters.js';
 import type { LoadedProgram } from './program.js';
 import { StateDir } from './state-dir.js';
+import { SILENT_LOGGER } from '../util/silent-logger.js';
 
 /** The connector name of a table's HTTP ingress: its endpoint is `<table>.api-ingress`. */
 export const HTTP_INGRESS_NAME = 'api-ingress';
 
 export interface PipelineOptions {
-  logger: Logger;
+  /** Where the pipeline and its connectors log (pino); without one the pipeline logs nothing. */
+  logger?: Logger;
   /** Checkpoints go here, and the run starts from the one found here. */
   stateDir?: string;
+  /**
+   * `runtime_error_dead_letter_path`: a row on which an expression of a view fails is left out of
+   * that view and appended to this file, and the run goes on. Without it such an error stops the run.
+   */
+  runtimeErrorDeadLetterPath?: string;
   /** Where the output connectors register their metrics; a new registry by default. */
   registry?: Registry;
   /** The output endpoints to run in place of the program's own, e.g. pointed at other services. */
@@ -51,6 +59,7 @@ export class PipelineRun {
     private readonly state: StateDir | undefined,
     /** With the HTTP API: each table's ingress, by table name. */
     readonly ingress: ReadonlyMap<string, HttpIngress>,
+    private readonly deadLetters: RuntimeErrorDeadLetters | undefined,
   ) {}
 
   /** Shows `observer` the changes of every view after every step from now on, until the returned function is called (HTTP API only). */
@@ -92,7 +101,7 @@ export class PipelineRun {
 
   /** Closes the output connectors (after their writes in progress) and the state directory. */
   close(): Promise<void> {
-    this.closing ??= closeAll(this.outputs.map((o) => o.output), this.state);
+    this.closing ??= closeAll(this.outputs.map((o) => o.output), this.state, this.deadLetters);
     return this.closing;
   }
 }
@@ -107,12 +116,14 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
   if (first !== undefined) {
     throw new DynaviewError(first.code, program.problems.map((p) => p.message).join('\n'), { context: first.context });
   }
-  const { logger } = options;
+  const logger = options.logger ?? SILENT_LOGGER;
   const registry = options.registry ?? new Registry();
   const endpoints = options.outputs ?? program.endpoints.outputs;
   const state = options.stateDir === undefined ? undefined : await StateDir.open(options.stateDir, programIdentity(program.file, program.source));
   const connectors: OutputConnector[] = [];
+  let deadLetters: RuntimeErrorDeadLetters | undefined;
   try {
+    if (options.runtimeErrorDeadLetterPath !== undefined) deadLetters = await RuntimeErrorDeadLetters.open(options.runtimeErrorDeadLetterPath, registry, logger);
     const saved = state?.checkpoint.outputs ?? {};
     const runners: OutputRunner[] = [];
     for (const endpoint of endpoints) {
@@ -131,18 +142,22 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
     const ingress = new Map(ingressEndpoints.map((endpoint) => [endpoint.table.name, endpoint.connector]));
     const inputs = [...program.endpoints.inputs, ...ingressEndpoints];
     const openEnded = new Set(ingressEndpoints.map((endpoint) => endpoint.name));
-    const pipeline = new Pipeline(program.catalog, { ...program.endpoints, inputs }, runners, logger, state, options.httpApi === true, openEnded);
-    return new PipelineRun(pipeline, runners, registry, state, ingress);
+    const pipeline = new Pipeline(program.catalog, { ...program.endpoints, inputs }, runners, logger, state, options.httpApi === true, openEnded, deadLetters);
+    return new PipelineRun(pipeline, runners, registry, state, ingress, deadLetters);
   } catch (error) {
-    await closeAll(connectors, state);
+    await closeAll(connectors, state, deadLetters);
     throw error;
   }
 }
 
-async function closeAll(connectors: readonly OutputConnector[], state: StateDir | undefined): Promise<void> {
+async function closeAll(connectors: readonly OutputConnector[], state: StateDir | undefined, deadLetters: RuntimeErrorDeadLetters | undefined): Promise<void> {
   try {
     await Promise.all(connectors.map((c) => c.close()));
   } finally {
-    await state?.close();
+    try {
+      await deadLetters?.close();
+    } finally {
+      await state?.close();
+    }
   }
 }

@@ -16,11 +16,14 @@ import { JSON_VALUE_SHAPE, STATE_DIR_INVALID, StateDirError } from './checkpoint
 export interface JournaledStep {
   readonly step: number;
   readonly pushes: ReadonlyArray<readonly [endpoint: string, position: InputPosition]>;
+  /** With a runtime-error dead-letter file: its path, and its length before the step appended to it. */
+  readonly dead_letters?: { readonly path: string; readonly length: number };
 }
 
 const STEP_SHAPE = z.strictObject({
   step: z.int().min(1),
   pushes: z.array(z.tuple([z.string(), JSON_VALUE_SHAPE])),
+  dead_letters: z.strictObject({ path: z.string(), length: z.int().min(0) }).optional(),
 });
 
 export class StepJournal {

@@ -39,3 +39,15 @@ export function positionOf(text: string, needle: string): string {
   const before = text.slice(0, offset).split('\n');
   return `${before.length}:${before[before.length - 1]!.length + 1}`;
 }
+
+/**
+ * Table t (id, a, b) read from `rows.json`, and view v = `SELECT id, a / b AS ratio FROM t`
+ * written to `out.json`: a row with b = 0 is a runtime error (division by zero) in v.
+ */
+export const DIVIDING_PROGRAM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a INT, b INT) WITH ('connectors' = '[{
+  "transport": {"name": "file_input", "config": {"path": "rows.json"}},
+  "format": {"name": "json", "config": {"update_format": "insert_delete"}}
+}]');
+CREATE VIEW v WITH ('connectors' = '[{"transport": {"name": "file_output", "config": {"path": "out.json"}}}]')
+AS SELECT id, a / b AS ratio FROM t;
+`;

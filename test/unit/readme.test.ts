@@ -7,6 +7,7 @@ import { COUNTERS, GAUGES, HISTOGRAMS } from '../../src/connectors/dynamodb/metr
 import { FILE_OUTPUT_OPTION_NAMES } from '../../src/connectors/outputs/file-output.js';
 import { FILE_OUTPUT_COUNTERS } from '../../src/connectors/outputs/file-output-metrics.js';
 import { JSON_OUTPUT_OPTION_NAMES } from '../../src/connectors/outputs/json-format.js';
+import { RUNTIME_ERROR_DEAD_LETTERS_METRIC } from '../../src/pipeline/runtime-dead-letters.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
@@ -42,6 +43,7 @@ test('the README lists every metric with its type, and no metric that does not e
     ...Object.fromEntries(Object.values(GAUGES).map((m) => [m.name, 'gauge'])),
     ...Object.fromEntries(Object.values(HISTOGRAMS).map((m) => [m.name, 'histogram'])),
     ...Object.fromEntries(Object.values(FILE_OUTPUT_COUNTERS).map((m) => [m.name, 'counter'])),
+    [RUNTIME_ERROR_DEAD_LETTERS_METRIC.name]: 'counter',
   };
   assert.deepEqual(documented, actual);
 });

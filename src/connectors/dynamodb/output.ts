@@ -3,7 +3,7 @@
  * checks the table's key schema, starts the workers, and returns an object whose `writeStep`
  * makes the table reflect one step's change set.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DynaviewError, type SerializedError } from '../../errors.js';
 import type { IndexSpec, TypeCatalog, Update, ViewSpec } from '../../schema.js';
@@ -11,11 +11,13 @@ import type { UserTypes } from '../../sql/resolve-type.js';
 import type { DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
-import { DeadLetterFile } from './dead-letters.js';
+import { openDeadLetterFile } from './dead-letters.js';
 import { compileRowEncoder, parseEncoderTypes, type EncoderView, type RowEncoder } from './encode.js';
 import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
+import type { DeadLetterFile } from '../../util/dead-letter-file.js';
+import { SILENT_LOGGER } from '../../util/silent-logger.js';
 import { emptyStepReport, type SkipReason, type StepCounts, type StepReport } from './partition-writer.js';
 import { InProcessPartition, routeByKey, ThreadPartition, type Partition } from './worker-pool.js';
 
@@ -31,7 +33,7 @@ export interface DynamoDBOutputOptions {
   types?: TypeCatalog;
   /** A prom-client registry to register the metrics in, to share one across connectors. */
   registry?: Registry;
-  /** A pino logger; by default logs go to stderr at the level of DYNAVIEW_LOG_LEVEL (default `info`). */
+  /** A pino logger for what the connector reports (records skipped, items not written, throughput); without one it logs nothing. */
   logger?: Logger;
   /**
    * Wraps the DynamoDB write calls, for instrumentation or fault injection. Only with `threads: 1`,
@@ -141,14 +143,10 @@ export async function openTypedDynamoDBOutput(options: TypedOutputOptions): Prom
   }
   const setup: PartitionSetup = { connector: options.name, config, view: options.view, index: options.index, types, keyRoles };
   const metrics = new ConnectorMetrics(options.name, options.registry);
-  const logger = (options.logger ?? defaultLogger()).child({ connector: options.name });
+  const logger = (options.logger ?? SILENT_LOGGER).child({ connector: options.name });
   const keyEncoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types, keyRoles });
-  const deadLetters = config.dead_letter_path === undefined ? null : await DeadLetterFile.open(config.dead_letter_path, options.name);
+  const deadLetters = config.dead_letter_path === undefined ? null : await openDeadLetterFile(config.dead_letter_path, options.name);
   return new Output(options.name, config, setup, metrics, logger, keyEncoder, deadLetters, options.interceptWrites);
-}
-
-function defaultLogger(): Logger {
-  return pino({ name: 'dynaview', level: process.env['DYNAVIEW_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
 }
 
 const THROUGHPUT_LOG_INTERVAL_MS = 60_000;

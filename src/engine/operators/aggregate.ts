@@ -23,7 +23,7 @@ export interface AggregateSpec {
   readonly groupBy: readonly Evaluate[];
   readonly aggregates: readonly AggregateCallSpec[];
   readonly global: boolean;
-  /** Names the expression and the input row of an error in a group key, an argument or a FILTER. */
+  /** Decides about an input row on which a group key, an argument or a FILTER fails: throws, or the row is left out. */
   readonly rowError?: RowErrorHandler;
 }
 
@@ -54,26 +54,24 @@ export class AggregateOperator implements Operator {
       before.set(this.group(''), null);
     }
     const { groupBy, aggregates } = spec;
-    const batch = inputAt(inputs, 0);
-    let r = 0;
-    try {
-      for (; r < batch.length; r += 1) {
-        const { row, weight } = batch[r]!;
-        const key = new Array<Value>(groupBy.length);
+    for (const { row, weight } of inputAt(inputs, 0)) {
+      // Every expression of the row first, so that a row that fails changes no group.
+      const key = new Array<Value>(groupBy.length);
+      const args = new Array<Value[] | null>(aggregates.length);
+      try {
         for (let g = 0; g < groupBy.length; g += 1) key[g] = groupBy[g]!(row);
-        const group = this.group(keyIdentity(key), key);
-        if (!before.has(group)) before.set(group, this.output(group));
-        group.rows += weight;
-        for (let a = 0; a < aggregates.length; a += 1) {
-          const call = aggregates[a]!;
-          if (call.filter !== null && call.filter(row) !== true) continue;
-          const args = new Array<Value>(call.args.length);
-          for (let i = 0; i < args.length; i += 1) args[i] = call.args[i]!(row);
-          call.aggregator.add(group.accumulators[a], args, weight);
-        }
+        for (let a = 0; a < aggregates.length; a += 1) args[a] = this.arguments(aggregates[a]!, row);
+      } catch (error) {
+        (spec.rowError ?? plainErrors)(error, row, weight);
+        continue;
       }
-    } catch (error) {
-      throw (spec.rowError ?? plainErrors)(error, batch[r]!.row);
+      const group = this.group(keyIdentity(key), key);
+      if (!before.has(group)) before.set(group, this.output(group));
+      group.rows += weight;
+      for (let a = 0; a < aggregates.length; a += 1) {
+        const values = args[a];
+        if (values) aggregates[a]!.aggregator.add(group.accumulators[a], values, weight);
+      }
     }
     const out: Batch = [];
     for (const [group, old] of before) {
@@ -84,6 +82,14 @@ export class AggregateOperator implements Operator {
       if (group.rows === 0 && !spec.global) groups.delete(keyIdentity(group.key));
     }
     return out;
+  }
+
+  /** The call's argument values on `row`, or null when its FILTER leaves the row out. */
+  private arguments(call: AggregateCallSpec, row: Fields): Value[] | null {
+    if (call.filter !== null && call.filter(row) !== true) return null;
+    const values = new Array<Value>(call.args.length);
+    for (let i = 0; i < values.length; i += 1) values[i] = call.args[i]!(row);
+    return values;
   }
 
   private group(id: KeyId, key: readonly Value[] = []): Group {

@@ -5,18 +5,22 @@ import type { Batch } from '../zset.js';
 import { inputAt, StatelessOperator } from './operator.js';
 
 export class FilterOperator extends StatelessOperator {
+  /** `rowError` decides about a row whose predicate fails: it throws, or the row is left out. */
   constructor(private readonly predicate: Evaluate, private readonly rowError: RowErrorHandler = plainErrors) {
     super();
   }
 
   step(inputs: readonly Batch[]): Batch {
-    const batch = inputAt(inputs, 0);
     const out: Batch = [];
-    let i = 0;
-    try {
-      for (; i < batch.length; i += 1) if (this.predicate(batch[i]!.row) === true) out.push(batch[i]!);
-    } catch (error) {
-      throw this.rowError(error, batch[i]!.row);
+    for (const change of inputAt(inputs, 0)) {
+      let kept: boolean;
+      try {
+        kept = this.predicate(change.row) === true;
+      } catch (error) {
+        this.rowError(error, change.row, change.weight);
+        continue;
+      }
+      if (kept) out.push(change);
     }
     return out;
   }

@@ -29,7 +29,10 @@ export interface JoinSpec {
   /** Whether each input's changes come consolidated (each row once); others are consolidated here. */
   readonly leftConsolidated: boolean;
   readonly rightConsolidated: boolean;
-  /** Name the expression and the row of an error: in a left key, a right key, the residual (over the joined row). */
+  /**
+   * Decide about a row on which a left key or a right key fails (the row is left out of the join),
+   * or a joined row on which the residual fails (the pair does not match): throw, or leave it out.
+   */
   readonly leftRowError?: RowErrorHandler;
   readonly rightRowError?: RowErrorHandler;
   readonly residualRowError?: RowErrorHandler;
@@ -103,44 +106,51 @@ export class JoinOperator implements Operator {
    * own trace. `isLeft` says which side `own` is, for the order of the joined row's columns.
    */
   private apply(delta: Batch, own: Side, other: Side, isLeft: boolean, out: Batch): void {
-    const residual = this.spec.residual;
-    // The row being keyed and the joined row being tested, for an error's message.
-    let row: Fields | undefined;
-    let tested: Fields | undefined;
-    try {
-      for (const change of delta) {
-        row = change.row;
-        tested = undefined;
-        const { weight } = change;
-        const key = own.keyOf(row);
-        const traceKey = key === undefined ? UNMATCHABLE : key;
-        const existing = own.trace.entry(traceKey, row);
-        let entry = existing;
-        if (entry === undefined) {
-          entry = { row, weight: 0, matches: 0 };
-          own.trace.insert(traceKey, entry);
-        }
-        own.touch(entry, traceKey);
-        if (key !== undefined) {
-          for (const partner of other.trace.rows(key)) {
-            if (partner.weight === 0) continue;
-            const joined = isLeft ? [...row, ...partner.row] : [...partner.row, ...row];
-            tested = joined;
-            if (residual !== null && residual(joined) !== true) continue;
-            out.push({ row: joined, weight: weight * partner.weight });
-            // A new row counts its partners once; an existing one already counts them.
-            if (existing === undefined) entry.matches += partner.weight;
-            other.touch(partner, key);
-            partner.matches += weight;
-          }
-        }
-        entry.weight += weight;
+    const { residual, leftRowError, rightRowError, residualRowError } = this.spec;
+    for (const { row, weight } of delta) {
+      let key: KeyId | undefined;
+      try {
+        key = own.keyOf(row);
+      } catch (error) {
+        // A row whose key fails is left out of the join altogether (its side's trace included).
+        ((isLeft ? leftRowError : rightRowError) ?? plainErrors)(error, row, weight);
+        continue;
       }
+      const traceKey = key === undefined ? UNMATCHABLE : key;
+      const existing = own.trace.entry(traceKey, row);
+      let entry = existing;
+      if (entry === undefined) {
+        entry = { row, weight: 0, matches: 0 };
+        own.trace.insert(traceKey, entry);
+      }
+      own.touch(entry, traceKey);
+      if (key !== undefined) {
+        for (const partner of other.trace.rows(key)) {
+          if (partner.weight === 0) continue;
+          const joined = isLeft ? [...row, ...partner.row] : [...partner.row, ...row];
+          if (residual !== null && !this.satisfies(residual, joined, weight * partner.weight, residualRowError)) continue;
+          out.push({ row: joined, weight: weight * partner.weight });
+          // A new row counts its partners once; an existing one already counts them.
+          if (existing === undefined) entry.matches += partner.weight;
+          other.touch(partner, key);
+          partner.matches += weight;
+        }
+      }
+      entry.weight += weight;
+    }
+  }
+
+  /**
+   * Whether the joined row meets the residual condition. A pair on which it fails, when the error
+   * handler returns, does not match: it fails again whichever side's change brings the pair
+   * together or apart, so it never matches, and an outer join pads its rows as if it had no partner.
+   */
+  private satisfies(residual: Evaluate, joined: Fields, weight: number, rowError: RowErrorHandler = plainErrors): boolean {
+    try {
+      return residual(joined) === true;
     } catch (error) {
-      const { leftRowError, rightRowError, residualRowError } = this.spec;
-      if (tested !== undefined) throw (residualRowError ?? plainErrors)(error, tested);
-      if (row !== undefined) throw ((isLeft ? leftRowError : rightRowError) ?? plainErrors)(error, row);
-      throw error;
+      rowError(error, joined, weight);
+      return false;
     }
   }
 

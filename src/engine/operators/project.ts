@@ -9,24 +9,23 @@ import type { Batch } from '../zset.js';
 import { inputAt, StatelessOperator } from './operator.js';
 
 export class ProjectOperator extends StatelessOperator {
+  /** `rowError` decides about a row on which an expression fails: it throws, or the row is left out. */
   constructor(private readonly expressions: readonly Evaluate[], private readonly rowError: RowErrorHandler = plainErrors) {
     super();
   }
 
   step(inputs: readonly Batch[]): Batch {
     const { expressions } = this;
-    const batch = inputAt(inputs, 0);
     const out: Batch = [];
-    let r = 0;
-    try {
-      for (; r < batch.length; r += 1) {
-        const { row, weight } = batch[r]!;
-        const projected = new Array<Value>(expressions.length);
+    for (const { row, weight } of inputAt(inputs, 0)) {
+      const projected = new Array<Value>(expressions.length);
+      try {
         for (let i = 0; i < expressions.length; i += 1) projected[i] = expressions[i]!(row);
-        out.push({ row: projected, weight });
+      } catch (error) {
+        this.rowError(error, row, weight);
+        continue;
       }
-    } catch (error) {
-      throw this.rowError(error, batch[r]!.row);
+      out.push({ row: projected, weight });
     }
     return out;
   }

@@ -25,7 +25,7 @@ export interface TopKSpec {
   readonly offset: number;
   /** Append each row's 1-based number within its partition (ROW_NUMBER()). */
   readonly rankColumn: boolean;
-  /** Names the expression and the input row of an error in a PARTITION BY or ORDER BY key. */
+  /** Decides about an input row on which a PARTITION BY or ORDER BY key fails: throws, or the row is left out. */
   readonly rowError?: RowErrorHandler;
 }
 
@@ -50,23 +50,25 @@ export class TopKOperator implements Operator {
   step(inputs: readonly Batch[]): Batch {
     const touched = new Set<Partition>();
     const emptied: string[] = [];
-    const batch = inputAt(inputs, 0);
-    let r = 0;
-    try {
-      for (; r < batch.length; r += 1) {
-        const { row, weight } = batch[r]!;
-        const partitionId = valuesIdentity(this.spec.partitionBy.map((evaluate) => evaluate(row)));
-        let partition = this.partitions.get(partitionId);
-        if (partition === undefined) {
-          partition = { rows: [], emitted: [] };
-          this.partitions.set(partitionId, partition);
-        }
-        touched.add(partition);
-        this.add(partition, row, weight);
-        if (partition.rows.length === 0) emptied.push(partitionId);
+    for (const { row, weight } of inputAt(inputs, 0)) {
+      // The row's keys first, so that a row that fails changes no partition.
+      let partitionId: string;
+      let sortKey: Value[];
+      try {
+        partitionId = valuesIdentity(this.spec.partitionBy.map((evaluate) => evaluate(row)));
+        sortKey = this.spec.orderBy.map((key) => key.evaluate(row));
+      } catch (error) {
+        (this.spec.rowError ?? plainErrors)(error, row, weight);
+        continue;
       }
-    } catch (error) {
-      throw (this.spec.rowError ?? plainErrors)(error, batch[r]!.row);
+      let partition = this.partitions.get(partitionId);
+      if (partition === undefined) {
+        partition = { rows: [], emitted: [] };
+        this.partitions.set(partitionId, partition);
+      }
+      touched.add(partition);
+      this.add(partition, { row, id: valuesIdentity(row), sortKey, weight });
+      if (partition.rows.length === 0) emptied.push(partitionId);
     }
     const out: Batch = [];
     for (const partition of touched) {
@@ -79,8 +81,8 @@ export class TopKOperator implements Operator {
     return consolidateBatch(out);
   }
 
-  private add(partition: Partition, row: Fields, weight: number): void {
-    const ranked: Ranked = { row, id: valuesIdentity(row), sortKey: this.spec.orderBy.map((key) => key.evaluate(row)), weight };
+  private add(partition: Partition, ranked: Ranked): void {
+    const { weight } = ranked;
     const { rows } = partition;
     let low = 0;
     let high = rows.length;

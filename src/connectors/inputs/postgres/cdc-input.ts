@@ -21,7 +21,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { SILENT } from './log.js';
+import { SILENT_LOGGER } from '../../../util/silent-logger.js';
 import { errorMessage } from '../../../errors.js';
 import type { Update } from '../../../schema.js';
 import type { InputContext, InputPosition, InputSink, InputTable, InputTransport, JournaledInputConnector } from '../input.js';
@@ -61,7 +61,7 @@ class PostgresCdcInput implements JournaledInputConnector {
   private readonly table: InputTable;
   private readonly slot: string;
   /** The pipeline's, once run() is called. */
-  private log: Logger = SILENT;
+  private log: Logger = SILENT_LOGGER;
   private readonly stopping = new AbortController();
   private stream: ReplicationStream | undefined;
   /** The furthest stream LSN `committed` allowed the slot to let go of. */

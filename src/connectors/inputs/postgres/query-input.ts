@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { SILENT } from './log.js';
+import { SILENT_LOGGER } from '../../../util/silent-logger.js';
 import { z } from 'zod';
 import { DynaviewError, errorMessage } from '../../../errors.js';
 import type { Update } from '../../../schema.js';
@@ -34,7 +34,7 @@ class PostgresQueryInput implements JournaledInputConnector {
   private readonly table: InputTable;
   private readonly stopping = new AbortController();
   /** The pipeline's, once run() is called. */
-  private log: Logger = SILENT;
+  private log: Logger = SILENT_LOGGER;
 
   constructor(context: InputContext, private readonly config: QueryInputConfig) {
     this.name = context.connector;
