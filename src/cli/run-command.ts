@@ -44,7 +44,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
       server = await ApiServer.start({
         host: options.httpHost ?? DEFAULT_HTTP_HOST, port: options.httpPort, pipeline: basename(options.file, '.sql'), catalog: program.catalog, logger,
       });
-      logger.info(`HTTP API at ${server.url}/v0/pipelines/${basename(options.file, '.sql')}/ (ingress, egress, completion_status), metrics at /metrics, status at /status`);
+      logger.info(`HTTP API at ${server.url}/v0/pipelines/${basename(options.file, '.sql')}/ (ingress, egress, completion_status), metrics at /metrics, status at /status, console at ${server.url}/`);
     }
     if (options.local) local = await LocalDynamoDB.start(program.endpoints.outputs, options.localDir, logger);
     run = await openPipeline(program, {
@@ -52,6 +52,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(local ? { outputs: local.outputs } : {}),
       httpApi: server !== undefined,
+      processMetrics: true,
     });
     const pipeline = run;
     const progress = new Progress(pipeline, logger);

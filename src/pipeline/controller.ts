@@ -27,6 +27,7 @@ import { Checkpointer } from './checkpointer.js';
 import type { Endpoints, InputEndpoint } from './endpoints.js';
 import type { OutputRunner } from './output-runner.js';
 import { journaledPosition, sourcePosition } from './journaled-position.js';
+import { PipelineStats } from './pipeline-stats.js';
 import type { JournaledPush } from './push-journal.js';
 import type { StateDir } from './state-dir.js';
 import type { JournaledStep } from './step-journal.js';
@@ -34,14 +35,6 @@ import type { JournaledStep } from './step-journal.js';
 /** Input rows gathered for the next step, over all inputs, before inputs are made to wait. */
 const MAX_PENDING_INPUT_ROWS = 100_000;
 const STALL_LOG_INTERVAL_MS = 10_000;
-
-export interface PipelineStats {
-  steps: number;
-  inputRows: Record<string, number>;
-  inputErrors: number;
-  stalledMs: number;
-  startedAt: number;
-}
 
 /**
  * A chunk an input pushed: which input, its position after the chunk (for a journaled input, its
@@ -95,7 +88,7 @@ export class Pipeline {
   /** Pushes of journaled inputs that no journaled step consumed, in journal order: fed again before the inputs run. */
   private unconsumed: JournaledPush[] = [];
   private readonly observers = new Set<StepObserver>();
-  readonly stats: PipelineStats = { steps: 0, inputRows: {}, inputErrors: 0, stalledMs: 0, startedAt: Date.now() };
+  readonly stats: PipelineStats;
 
   constructor(
     catalog: Catalog,
@@ -113,7 +106,8 @@ export class Pipeline {
   ) {
     this.circuit = new Circuit(catalog, allViews ? {} : { outputs: outputs.map((runner) => runner.endpoint.view.name) });
     this.checkpointer = state ? new Checkpointer(state, outputs, logger, (checkpoint) => this.saved(checkpoint)) : null;
-    for (const endpoint of endpoints.inputs) this.stats.inputRows[endpoint.name] = 0;
+    const views = [...catalog.relations.values()].filter((relation) => relation.kind === 'view').map((view) => view.name);
+    this.stats = new PipelineStats(endpoints.inputs.map((endpoint) => endpoint.name), views);
     for (const output of outputs) output.onProgress(() => this.noteWritten());
   }
 
@@ -248,7 +242,10 @@ export class Pipeline {
       for (const push of unconsumed) await accept(push.changes, { seq: push.seq, source: push.position });
       const from = unconsumed.at(-1)?.position ?? this.resumePosition(endpoint);
       await endpoint.connector.run({
-        push: async (changes, position) => {
+        push: async (changes, position, bytes = 0) => {
+          const stats = this.stats.input(endpoint.name);
+          stats.bytes += bytes;
+          stats.position = endpoint.connector.describePosition?.(position) ?? null;
           if (journal === undefined) return accept(changes, position);
           // Accepted only once on disk: what the source was told is taken is never lost.
           const seq = await journal.append(endpoint.name, position, changes);
@@ -284,11 +281,11 @@ export class Pipeline {
     // A push holds whole records, and one array record can hold more changes than a spread may pass.
     if (list) for (const change of changes) list.push(change);
     else inputs.set(endpoint.table.name, [...changes]);
-    this.stats.inputRows[endpoint.name]! += changes.length;
+    this.stats.input(endpoint.name).rows += changes.length;
   }
 
   private reportInputError(endpoint: InputEndpoint, error: DynaviewError): void {
-    this.stats.inputErrors += 1;
+    this.stats.inputError(endpoint.name, error);
     this.logger.warn({ endpoint: endpoint.name, code: error.code }, error.message);
   }
 
@@ -323,10 +320,10 @@ export class Pipeline {
    * again, in order, leaves the values an uninterrupted run leaves.
    */
   private async step(inputs: ReadonlyMap<string, readonly Update[]>, pushes: readonly Push[], { replayed }: { replayed: boolean }): Promise<void> {
+    const started = performance.now();
     const deltas = this.circuit.step(inputs);
     const step = this.stepNumber + 1;
     this.stepNumber = step;
-    this.stats.steps += 1;
     this.consume(pushes);
     if (this.state && !replayed) await this.state.journalStep({ step, pushes: pushes.map((push) => [push.endpoint, push.position] as const) });
     this.unwritten.push({ step, positions: new Map(pushes.map((push) => [push.endpoint, push.position])) });
@@ -337,6 +334,7 @@ export class Pipeline {
     this.noteWritten();
     for (const observer of this.observers) observer.stepped(step, deltas);
     this.checkpointer?.stepped(() => this.checkpoint());
+    this.stats.stepped(performance.now() - started, deltas);
   }
 
   /** Tells the inputs which of their positions are now written everywhere (and, without a state directory, committed). */
@@ -415,6 +413,7 @@ export class Pipeline {
     const full = this.outputs.filter((o) => o.full);
     if (full.length === 0) return;
     const started = Date.now();
+    this.stats.stalled(full.map((o) => o.endpoint.name));
     const timer = setInterval(() => {
       const names = this.outputs.filter((o) => o.full).map((o) => o.endpoint.name).join(', ');
       this.logger.warn(`pipeline stalled ${Math.round((Date.now() - started) / 1000)} seconds because output buffers are full: ${names}`);
@@ -424,7 +423,7 @@ export class Pipeline {
       for (const output of full) await output.whenNotFull();
     } finally {
       clearInterval(timer);
-      this.stats.stalledMs += Date.now() - started;
+      this.stats.resumed();
     }
   }
 

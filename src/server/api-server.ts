@@ -1,6 +1,6 @@
 /**
- * The one HTTP server of a running program (as Feldera has one port per pipeline): Prometheus
- * metrics at /metrics, a JSON status at /status, and Feldera's data API under
+ * The one HTTP server of a running program (as Feldera has one port per pipeline): the web console
+ * at /, Prometheus metrics at /metrics, a JSON status at /status, and Feldera's data API under
  * `/v0/pipelines/{pipeline}/` (also served without that prefix, as a Feldera pipeline process
  * does): `ingress/{table}`, `completion_status`, `egress/{view}`. It listens before the pipeline
  * runs, answering 503 until it does and 410 once it stops. By default only this machine can
@@ -14,6 +14,7 @@ import type { Catalog, ViewDef } from '../engine/catalog.js';
 import type { PipelineRun } from '../pipeline/run.js';
 import { ApiError, sendError, sendJson } from './api-error.js';
 import { decodeToken, RUN_ID } from './completion-token.js';
+import { isConsoleAsset, serveConsoleAsset } from './console-assets.js';
 import { EgressStream, egressOptions } from './egress.js';
 import { ingest } from './ingress.js';
 
@@ -83,8 +84,12 @@ export class ApiServer {
       await this.serveObservability(url.pathname, response);
       return;
     }
+    if (isConsoleAsset(url.pathname)) {
+      await serveConsoleAsset(url.pathname, response);
+      return;
+    }
     const route = DATA_ROUTE.exec(url.pathname);
-    if (route === null) throw new ApiError(404, 'NotFound', `no such endpoint: ${url.pathname} (try /metrics, /status, or /v0/pipelines/${this.options.pipeline}/ingress/<table>)`);
+    if (route === null) throw new ApiError(404, 'NotFound', `no such endpoint: ${url.pathname} (try / for the console, /metrics, /status, or /v0/pipelines/${this.options.pipeline}/ingress/<table>)`);
     const [, pipeline, action, name] = route;
     this.checkPipelineName(pipeline === undefined ? undefined : decodeURIComponent(pipeline));
     const run = this.runningPipeline();
@@ -101,7 +106,7 @@ export class ApiServer {
   private async serveObservability(path: string, response: ServerResponse): Promise<void> {
     const { phase } = this;
     if (path === '/status') {
-      sendJson(response, 200, phase.name === 'running' ? phase.status() : { state: phase.name });
+      sendJson(response, 200, { pipeline: this.options.pipeline, ...(phase.name === 'running' ? phase.status() as object : { state: phase.name }) });
       return;
     }
     if (phase.name !== 'running') {
