@@ -11,6 +11,11 @@
   const FAILING_MS = 60 * 1000;
   /** Steps waiting this long on full outputs is shown as a stall (shorter waits are ordinary backpressure). */
   const STALL_BANNER_SECONDS = 1;
+  /**
+   * Rates are averaged over this many refreshes: steps and buffered writes arrive in bursts that a
+   * one-second difference would show as a saw-tooth.
+   */
+  const RATE_WINDOW = 3;
   const SVG = 'http://www.w3.org/2000/svg';
 
   /** Figures of each status received: `{ t, status }`, oldest first, for rates and charts. */
@@ -65,9 +70,11 @@
   }
 
   function duration(seconds) {
-    if (seconds < 60) return `${Math.floor(seconds)} s`;
-    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.floor(seconds % 60)} s`;
-    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+    const [large, largeUnit, small, smallUnit] = seconds < 3600
+      ? [Math.floor(seconds / 60), 'min', Math.floor(seconds % 60), 's']
+      : [Math.floor(seconds / 3600), 'h', Math.floor((seconds % 3600) / 60), 'min'];
+    if (large === 0) return `${small} ${smallUnit}`;
+    return small === 0 ? `${large} ${largeUnit}` : `${large} ${largeUnit} ${small} ${smallUnit}`;
   }
 
   function dollars(n) {
@@ -80,10 +87,14 @@
 
   // ---- history -----------------------------------------------------------------------------
 
-  /** Per second, how fast `figure(status)` grew between the last two statuses; 0 before two. */
+  /** Per second, how fast `figure(status)` grew up to the status at `index`, over RATE_WINDOW refreshes at most; 0 at the first. */
+  function rateAt(index, figure) {
+    if (index < 1) return 0;
+    return rateBetween(history[Math.max(0, index - RATE_WINDOW)], history[index], figure);
+  }
+
   function currentRate(figure) {
-    if (history.length < 2) return 0;
-    return rateBetween(history[history.length - 2], history[history.length - 1], figure);
+    return rateAt(history.length - 1, figure);
   }
 
   function rateBetween(before, after, figure) {
@@ -271,17 +282,14 @@
   const CHART_WIDTH = 600;
   const CHART_HEIGHT = 160;
 
-  /** Per pair of consecutive statuses: when, items written per second, WCU consumed per second (null when not reported). */
+  /** Per status after the first: when, items written per second, WCU consumed per second (null when not reported). */
   function outputSeries(name) {
+    const output = (s) => s.outputs && s.outputs[name];
+    const wcuTotal = (s) => (output(s) && output(s).capacity ? output(s).capacity.consumed_wcu_total : undefined);
     const points = [];
     for (let i = 1; i < history.length; i++) {
-      const output = (s) => s.outputs && s.outputs[name];
-      const written = rateBetween(history[i - 1], history[i], (s) => output(s) && output(s).written);
-      const hasWcu = (s) => output(s) && output(s).capacity;
-      const wcu = hasWcu(history[i - 1].status) && hasWcu(history[i].status)
-        ? rateBetween(history[i - 1], history[i], (s) => output(s).capacity.consumed_wcu_total)
-        : null;
-      points.push({ t: history[i].t, written, wcu });
+      const reported = wcuTotal(history[i].status) !== undefined && wcuTotal(history[Math.max(0, i - RATE_WINDOW)].status) !== undefined;
+      points.push({ t: history[i].t, written: rateAt(i, (s) => output(s) && output(s).written), wcu: reported ? rateAt(i, wcuTotal) : null });
     }
     return points;
   }

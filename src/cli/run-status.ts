@@ -27,7 +27,8 @@ export function pipelineStatus(run: PipelineRun, now = Date.now()): Record<strin
         rows: input.rows,
         bytes: input.bytes,
         errors: input.errors,
-        position: input.position,
+        // Described now, not at the push: a description may tell what has happened since (HTTP pushes written).
+        position: input.position === null ? null : endpoint.connector.describePosition?.(input.position) ?? null,
         last_errors: input.lastErrors,
       }];
     })),

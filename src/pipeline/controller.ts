@@ -245,7 +245,7 @@ export class Pipeline {
         push: async (changes, position, bytes = 0) => {
           const stats = this.stats.input(endpoint.name);
           stats.bytes += bytes;
-          stats.position = endpoint.connector.describePosition?.(position) ?? null;
+          stats.position = position;
           if (journal === undefined) return accept(changes, position);
           // Accepted only once on disk: what the source was told is taken is never lost.
           const seq = await journal.append(endpoint.name, position, changes);

@@ -3,6 +3,7 @@
  * the web console and the Prometheus series all read them from here, so they never disagree.
  */
 import type { DynaviewError } from '../errors.js';
+import type { InputPosition } from '../connectors/inputs/input.js';
 
 /** Problems kept per connector: enough to see what goes wrong, in bounded memory. */
 const KEPT_ERRORS = 5;
@@ -30,8 +31,8 @@ export interface InputStats {
   bytes: number;
   /** Records skipped because they could not be read. */
   errors: number;
-  /** Where the input stands after its last push, as its connector says it; null before the first push. */
-  position: string | null;
+  /** Where the input stands after its last push (its connector describes it); null before the first push. */
+  position: InputPosition | null;
   readonly lastErrors: RecentError[];
 }
 
