@@ -187,6 +187,8 @@ test('capacity, hot keys and banners are drawn when /status has them, and nothin
     wcu += 50;
     real.outputs['big_orders.ddb'] = {
       ...real.outputs['big_orders.ddb']!,
+      failed_items: wcu / 50,
+      last_errors: [{ time: '2026-01-02T03:04:05.000Z', code: 'DYNAMODB_ITEM_TOO_LARGE', message: 'connector big_orders.ddb: item over 400 KB', key: '{"id":42}' }],
       capacity: { billing_mode: 'PAY_PER_REQUEST', consumed_wcu_total: wcu, provisioned_wcu: null, estimated_cost_usd: 0.0125, price_basis: 'on-demand, $0.625 per million WRU (us-east-1)' },
       hot_keys: { window_seconds: 60, writes: [{ key: '{"id":7}', count: 12 }, { key: '{"id":9}', count: 4 }], throttled: [] },
     };
@@ -213,9 +215,13 @@ test('capacity, hot keys and banners are drawn when /status has them, and nothin
   assert.equal(await page.locator('[data-chart="totals.ddb"] polyline[data-series="wcu"]').count(), 0);
 
   const banners = await page.locator('[data-banner]').evaluateAll((list) => list.map((banner) => [banner.getAttribute('data-banner'), banner.textContent]));
-  assert.deepEqual(banners.map(([kind]) => kind), ['failing', 'stalled']);
-  assert.match(banners[0]![1]!, /^Output totals\.ddb has failed and writes nothing more: connector totals\.ddb: DynamoDB rejected the credentials$/);
-  assert.match(banners[1]![1]!, /^Stalled on backpressure for 12 s: .*big_orders\.ddb/);
+  assert.deepEqual(banners.map(([kind]) => kind), ['failing', 'failing', 'stalled']);
+  assert.match(banners[0]![1]!, /^Output big_orders\.ddb is failing: [1-9]\d* record\(s\) could not be written in the last minute/);
+  assert.match(banners[1]![1]!, /^Output totals\.ddb has failed and writes nothing more: connector totals\.ddb: DynamoDB rejected the credentials$/);
+  assert.match(banners[2]![1]!, /^Stalled on backpressure for 12 s: .*big_orders\.ddb/);
+  const errors = await page.locator('[data-output="big_orders.ddb"] [data-errors] tr').evaluateAll((rows) => rows.map((row) => row.textContent));
+  assert.equal(errors.length, 2);
+  assert.match(errors[1]!, /^\d\d:\d\d:\d\dDYNAMODB_ITEM_TOO_LARGE\{"id":42\}connector big_orders\.ddb: item over 400 KB$/);
   assert.equal(await page.locator('#state').textContent(), 'failing');
   await page.screenshot({ path: join(OUTPUT_DIR, 'console-capacity-and-banners.png'), fullPage: true });
   await page.close();

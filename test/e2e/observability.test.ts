@@ -1,13 +1,14 @@
 // What an operator watches during `dynaview run --http-port`: the pipeline's Prometheus series
-// move with the run and agree with /status, and /status describes the program's graph and each
-// input's figures, position and errors.
+// move with the run and agree with /status, /status describes the program's graph and each
+// input's figures, position and errors, and an output that cannot write shows its failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startSimulator } from '../../src/sim/server.js';
 import { startCli, writeFiles } from '../support/cli.js';
-import { createTable, localConnection, useDynamoDB } from '../support/dynamodb.js';
+import { createTable, localClient, localConnection, useDynamoDB } from '../support/dynamodb.js';
 
 const ddb = useDynamoDB();
 
@@ -40,7 +41,10 @@ interface Status {
   memory: { rss_bytes: number };
   inputs: Record<string, { table: string; transport: string; rows: number; bytes: number; errors: number; position: string | null; last_errors: Array<{ code: string; message: string }> }>;
   graph: { nodes: Array<{ id: string; total: number }>; edges: string[][] };
-  outputs: Record<string, { written: number; queued_records: number; buffered_records: number; buffer_limit: number | null; last_errors: unknown[] }>;
+  outputs: Record<string, {
+    written: number; queued_records: number; buffered_records: number; buffer_limit: number | null; failed_items: number; fatal: string | null;
+    last_errors: Array<{ time: string; code: string; message: string; key: string | null }>;
+  }>;
 }
 
 async function status(url: string): Promise<Status> {
@@ -118,5 +122,43 @@ test('the pipeline series move as rows flow and agree with /status; /status show
     assert.equal(result.code, 0, result.stderr);
   } finally {
     cli.child.kill('SIGKILL');
+  }
+});
+
+test('an output whose writes fail shows them in /status: failed records and its last errors with their time, code and message', { timeout: 120_000 }, async () => {
+  const simulator = await startSimulator();
+  const client = localClient(simulator.endpoint);
+  const table = await createTable(client, { hash: ['id', 'N'] });
+  client.destroy();
+  const output = [{
+    name: 'out', index: 'v_idx',
+    transport: { name: 'dynamodb_output', config: { table, ...localConnection(simulator.endpoint), max_retries: 0 } },
+  }];
+  const dir = writeFiles({
+    'failing.sql': `
+      CREATE TABLE t (id BIGINT NOT NULL, s VARCHAR) WITH ('connectors' = '[{"name": "gen", "transport": {"name": "datagen", "config": {"plan": [{"rate": 100}]}}}]');
+      CREATE VIEW v WITH ('connectors' = '${JSON.stringify(output)}') AS SELECT * FROM t;
+      CREATE INDEX v_idx ON v(id);`,
+  });
+  const cli = startCli(['run', join(dir, 'failing.sql'), '--http-port', '0', '--allow-write-failures']);
+  try {
+    const url = (await cli.waitFor(/HTTP API at (http:\/\/[^\s/]+)\//))[1]!;
+    const healthy = await until('writes', () => status(url), (s) => (s.outputs?.['v.out']?.written ?? 0) > 0);
+    assert.deepEqual(healthy.outputs['v.out']!.last_errors, []);
+    const since = Date.now();
+    simulator.configure({ errorRate: 1 });
+    const failing = (await until('failures', () => status(url), (s) => s.outputs['v.out']!.failed_items > 0)).outputs['v.out']!;
+    assert.equal(failing.fatal, null, 'failed writes do not stop the connector');
+    const [latest] = failing.last_errors.slice(-1);
+    assert.equal(latest?.code, 'DYNAMODB_WRITE_FAILED');
+    assert.match(latest!.message, /^connector v\.out: \d+ item\(s\) of step \d+ were not written to table t_\w+:$/);
+    assert.ok(Date.parse(latest!.time) >= since - 1_000 && Date.parse(latest!.time) <= Date.now(), latest!.time);
+    assert.ok(failing.last_errors.length <= 5);
+
+    cli.child.kill('SIGINT');
+    assert.equal((await cli.result).code, 0);
+  } finally {
+    cli.child.kill('SIGKILL');
+    await simulator.stop();
   }
 });
