@@ -1,11 +1,12 @@
 // The dynaview web console: polls /status once a second and draws the program's graph, each
 // output's rates, queue and errors, each input's figures, and banners for a stalled or failing
-// pipeline. Plain browser JavaScript, served as it is (no build step, nothing loaded from elsewhere).
+// pipeline; the charts start from the last minutes the server kept (/status/history). Plain
+// browser JavaScript, served as it is (no build step, nothing loaded from elsewhere).
 'use strict';
 
 (() => {
   const REFRESH_MS = 1000;
-  /** The charts show this much history, gathered since the page was opened. */
+  /** The charts show this much history (the server keeps as much). */
   const HISTORY_MS = 5 * 60 * 1000;
   /** An output or input that failed within this long is shown as failing. */
   const FAILING_MS = 60 * 1000;
@@ -18,7 +19,10 @@
   const RATE_WINDOW = 3;
   const SVG = 'http://www.w3.org/2000/svg';
 
-  /** Figures of each status received: `{ t, status }`, oldest first, for rates and charts. */
+  /**
+   * Figures of each status received, and of the server's samples from before the page was opened:
+   * `{ t, status }` timed by the server's clock, oldest first, for rates, charts and banners.
+   */
   const history = [];
   let updates = 0;
 
@@ -116,13 +120,15 @@
 
   // ---- rendering ---------------------------------------------------------------------------
 
+  function remember(status) {
+    history.push({ t: Date.parse(status.time), status });
+    while (history.length > 2 && history[history.length - 1].t - history[0].t > HISTORY_MS) history.shift();
+  }
+
   /** Draws a status: the figures of a running pipeline, or only the state of one starting or stopped. */
   function render(status) {
     const running = status.steps !== undefined;
-    if (running) {
-      history.push({ t: Date.now(), status });
-      while (history.length > 2 && history[history.length - 1].t - history[0].t > HISTORY_MS) history.shift();
-    }
+    if (running) remember(status);
     const problems = banners(status);
     renderHeader(status, problems);
     if (running) {
@@ -440,6 +446,16 @@
       'dynaview does not answer: the run has ended or the connection is lost. Retrying every second.'));
   }
 
+  /** The samples the server kept before the page was opened; none while the pipeline starts. */
+  async function seed() {
+    try {
+      const answer = await (await fetch('/status/history', { cache: 'no-store' })).json();
+      for (const sample of answer.samples || []) remember(sample);
+    } catch {
+      // No history to start from: the charts begin with the first status, as they would anyway.
+    }
+  }
+
   async function poll() {
     try {
       const response = await fetch('/status', { cache: 'no-store' });
@@ -451,5 +467,5 @@
     }
   }
 
-  poll();
+  seed().then(poll);
 })();

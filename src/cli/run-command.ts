@@ -11,6 +11,7 @@ import { openPipeline, type PipelineRun } from '../pipeline/run.js';
 import { LocalDynamoDB } from './local-dynamodb.js';
 import { ProgramInvalid, RunFailed } from './outcome.js';
 import { Progress } from './progress.js';
+import { StatusHistory } from './status-history.js';
 import { ApiServer, DEFAULT_HTTP_HOST } from '../server/api-server.js';
 
 export interface RunOptions {
@@ -56,8 +57,9 @@ export async function runCommand(options: RunOptions): Promise<void> {
     });
     const pipeline = run;
     const progress = new Progress(pipeline, logger);
+    const history = new StatusHistory(() => progress.status());
 
-    server?.running(pipeline, () => progress.status());
+    server?.running(pipeline, { status: () => progress.status(), history: () => history.list() });
     removeSignalHandlers = onSignals(() => {
       logger.warn('stopping: finishing the current step and writing what is queued (signal again to abort)');
       server?.stopping();
@@ -70,10 +72,12 @@ export async function runCommand(options: RunOptions): Promise<void> {
     });
 
     progress.start();
+    if (server) history.start();
     try {
       await pipeline.run();
     } finally {
       progress.stop();
+      history.stop();
       server?.stopping();
     }
     options.out.write(`${progress.summary()}\n`);

@@ -12,6 +12,8 @@ export function pipelineStatus(run: PipelineRun, now = Date.now()): Record<strin
   const { stats } = run;
   const memory = process.memoryUsage();
   return {
+    // The server's clock: the console times its samples by it, whatever the browser's clock says.
+    time: new Date(now).toISOString(),
     stalled: stats.stall === null ? null : {
       since: new Date(stats.stall.since).toISOString(),
       seconds: (now - stats.stall.since) / 1000,

@@ -1,6 +1,7 @@
 /**
  * The one HTTP server of a running program (as Feldera has one port per pipeline): the web console
- * at /, Prometheus metrics at /metrics, a JSON status at /status, and Feldera's data API under
+ * at /, Prometheus metrics at /metrics, a JSON status at /status (and its last minutes at
+ * /status/history), and Feldera's data API under
  * `/v0/pipelines/{pipeline}/` (also served without that prefix, as a Feldera pipeline process
  * does): `ingress/{table}`, `completion_status`, `egress/{view}`. It listens before the pipeline
  * runs, answering 503 until it does and 410 once it stops. By default only this machine can
@@ -29,7 +30,13 @@ export interface ApiServerOptions {
   readonly logger: Logger;
 }
 
-type Phase = { readonly name: 'starting' } | { readonly name: 'running'; readonly run: PipelineRun; readonly status: () => unknown } | { readonly name: 'stopped' };
+/** What /status and /status/history serve while the pipeline runs. */
+export interface StatusSource {
+  status(): unknown;
+  history(): unknown;
+}
+
+type Phase = { readonly name: 'starting' } | { readonly name: 'running'; readonly run: PipelineRun; readonly status: StatusSource } | { readonly name: 'stopped' };
 
 const DATA_ROUTE = /^\/(?:v0\/pipelines\/([^/]+)\/)?(ingress|egress|completion_status)(?:\/([^/]+))?$/;
 
@@ -62,7 +69,7 @@ export class ApiServer {
   }
 
   /** The pipeline runs: serve it. */
-  running(run: PipelineRun, status: () => unknown): void {
+  running(run: PipelineRun, status: StatusSource): void {
     this.phase = { name: 'running', run, status };
   }
 
@@ -80,7 +87,7 @@ export class ApiServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/metrics' || url.pathname === '/status') {
+    if (url.pathname === '/metrics' || url.pathname === '/status' || url.pathname === '/status/history') {
       await this.serveObservability(url.pathname, response);
       return;
     }
@@ -105,8 +112,9 @@ export class ApiServer {
 
   private async serveObservability(path: string, response: ServerResponse): Promise<void> {
     const { phase } = this;
-    if (path === '/status') {
-      sendJson(response, 200, { pipeline: this.options.pipeline, ...(phase.name === 'running' ? phase.status() as object : { state: phase.name }) });
+    if (path !== '/metrics') {
+      const body = phase.name !== 'running' ? { state: phase.name } : path === '/status' ? phase.status.status() : { samples: phase.status.history() };
+      sendJson(response, 200, { pipeline: this.options.pipeline, ...body as object });
       return;
     }
     if (phase.name !== 'running') {

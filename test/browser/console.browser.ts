@@ -197,6 +197,9 @@ test('capacity, hot keys and banners are drawn when /status has them, and nothin
     real['stalled'] = { since: new Date().toISOString(), seconds: 12, outputs: ['big_orders.ddb'] };
     await route.fulfill({ json: real });
   }));
+  // Opened well into the run, the page starts its charts from the server's last minutes.
+  await drawn(page, 1, 20_000);
+  assert.ok(number(await page.locator('[data-chart="big_orders.ddb"]').getAttribute('data-points')) >= 10, 'the chart starts with the samples of the run so far');
   await drawn(page, 5, 20_000);
 
   const capacity = page.locator('[data-output="big_orders.ddb"] [data-capacity]');

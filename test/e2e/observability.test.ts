@@ -115,6 +115,22 @@ test('the pipeline series move as rows flow and agree with /status; /status show
     assert.ok(total('view:v') >= total('output:v.out') && total('output:v.out') === during.outputs['v.out']!.written);
     assert.ok(total('view:counts') > 0, 'a view without an output still counts its changes');
     assert.deepEqual(during.outputs['v.out']!.last_errors, []);
+
+    // The last minutes, one sample a second, keep what rates and banners need and nothing else.
+    const history = await (await fetch(`${url}/status/history`)).json() as { pipeline: string; samples: Array<Record<string, unknown> & Status & { time: string }> };
+    assert.equal(history.pipeline, 'watched');
+    const samples = history.samples;
+    assert.ok(samples.length >= 3, `${samples.length} samples`);
+    for (const [i, sample] of samples.entries()) {
+      assert.deepEqual(Object.keys(sample).sort(), ['graph', 'inputs', 'outputs', 'step_ms', 'steps', 'time']);
+      assert.deepEqual(Object.keys(sample.outputs['v.out']!).sort(), ['failed_items', 'written']);
+      if (i > 0) {
+        const apart = Date.parse(sample.time) - Date.parse(samples[i - 1]!.time);
+        assert.ok(apart >= 900 && apart <= 5_000, `samples ${apart} ms apart`);
+        assert.ok(sample.steps >= samples[i - 1]!.steps && sample.inputs['t.gen']!.rows >= samples[i - 1]!.inputs['t.gen']!.rows);
+      }
+    }
+    assert.ok(samples.at(-1)!.steps <= (await status(url)).steps);
     assert.equal(during.outputs['v.out']!.buffer_limit, null);
 
     cli.child.kill('SIGINT');

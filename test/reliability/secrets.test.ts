@@ -87,7 +87,7 @@ interface ServedRun {
 
 /**
  * Runs an unbounded program with a metrics server on a free port, waits until it has written rows,
- * fetches /status, /metrics, the web console's files (its figures come from /status) and an
+ * fetches /status and its history, /metrics, the web console's files (its figures come from those) and an
  * unknown path, lets `whileServing` look at the server, then stops the run with SIGINT.
  */
 async function runServingMetrics(args: readonly string[], env: Record<string, string>,
@@ -97,7 +97,7 @@ async function runServingMetrics(args: readonly string[], env: Record<string, st
     const url = (await cli.waitFor(METRICS_URL))[1]!;
     while (!/^dynamodb_output_records_written_total\{[^}]*\} [1-9]/m.test(await (await fetch(`${url}/metrics`)).text())) await sleep(50);
     const bodies: Record<string, string> = {};
-    for (const path of ['/status', '/metrics', '/', '/console/console.js', '/console/console.css', '/nothing-here']) {
+    for (const path of ['/status', '/status/history', '/metrics', '/', '/console/console.js', '/console/console.css', '/nothing-here']) {
       bodies[path] = await (await fetch(`${url}${path}`)).text();
     }
     await whileServing(url);
