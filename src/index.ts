@@ -14,7 +14,7 @@ export { compileSource, loadProgram } from './pipeline/program.js';
 export type { LoadedProgram } from './pipeline/program.js';
 export { openPipeline, PipelineRun } from './pipeline/run.js';
 export type { PipelineOptions } from './pipeline/run.js';
-export type { PipelineStats } from './pipeline/controller.js';
+export type { PipelineStats } from './pipeline/pipeline-stats.js';
 export type {
   OutputBatchResult, OutputCheckpoint, OutputConnector, OutputDefinition, OutputOpenOptions, OutputStatus,
 } from './connectors/outputs/output.js';

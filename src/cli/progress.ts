@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { PipelineRun } from '../pipeline/run.js';
+import { outputRunnerStatus, pipelineStatus } from './run-status.js';
 
 const TERMINAL_REFRESH_MS = 250;
 const LOG_INTERVAL_MS = 5_000;
@@ -90,8 +91,9 @@ export class Progress {
       input_rows: stats.inputRows,
       input_errors: stats.inputErrors,
       dead_lettered_rows: stats.deadLetteredRows,
-      stalled_seconds: stats.stalledMs / 1000,
+      stalled_seconds: stats.stalledMsAt(Date.now()) / 1000,
       rows_per_second: this.rate,
+      ...pipelineStatus(this.pipeline),
       outputs: Object.fromEntries(this.pipeline.outputs.map((o) => [o.endpoint.name, {
         view: o.endpoint.view.name,
         ...(o.endpoint.index ? { index: o.endpoint.index.name } : {}),
@@ -99,6 +101,7 @@ export class Progress {
         settings: o.endpoint.connector.settings,
         queued_records: o.queuedRecords,
         metrics: o.output.status().metrics,
+        ...outputRunnerStatus(o),
       }])),
     };
   }

@@ -11,6 +11,7 @@ import { openPipeline, type PipelineRun } from '../pipeline/run.js';
 import { LocalDynamoDB } from './local-dynamodb.js';
 import { ProgramInvalid, RunFailed } from './outcome.js';
 import { Progress } from './progress.js';
+import { StatusHistory } from './status-history.js';
 import { ApiServer, DEFAULT_HTTP_HOST } from '../server/api-server.js';
 
 export interface RunOptions {
@@ -46,7 +47,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
       server = await ApiServer.start({
         host: options.httpHost ?? DEFAULT_HTTP_HOST, port: options.httpPort, pipeline: basename(options.file, '.sql'), catalog: program.catalog, logger,
       });
-      logger.info(`HTTP API at ${server.url}/v0/pipelines/${basename(options.file, '.sql')}/ (ingress, egress, completion_status), metrics at /metrics, status at /status`);
+      logger.info(`HTTP API at ${server.url}/v0/pipelines/${basename(options.file, '.sql')}/ (ingress, egress, completion_status), metrics at /metrics, status at /status, console at ${server.url}/`);
     }
     if (options.local) local = await LocalDynamoDB.start(program.endpoints.outputs, options.localDir, logger);
     run = await openPipeline(program, {
@@ -55,11 +56,13 @@ export async function runCommand(options: RunOptions): Promise<void> {
       ...(options.runtimeErrorDeadLetterPath ? { runtimeErrorDeadLetterPath: options.runtimeErrorDeadLetterPath } : {}),
       ...(local ? { outputs: local.outputs } : {}),
       httpApi: server !== undefined,
+      processMetrics: true,
     });
     const pipeline = run;
     const progress = new Progress(pipeline, logger);
+    const history = new StatusHistory(() => progress.status());
 
-    server?.running(pipeline, () => progress.status());
+    server?.running(pipeline, { status: () => progress.status(), history: () => history.list() });
     removeSignalHandlers = onSignals(() => {
       logger.warn('stopping: finishing the current step and writing what is queued (signal again to abort)');
       server?.stopping();
@@ -72,10 +75,12 @@ export async function runCommand(options: RunOptions): Promise<void> {
     });
 
     progress.start();
+    if (server) history.start();
     try {
       await pipeline.run();
     } finally {
       progress.stop();
+      history.stop();
       server?.stopping();
     }
     options.out.write(`${progress.summary()}\n`);

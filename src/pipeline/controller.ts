@@ -28,6 +28,7 @@ import type { Endpoints, InputEndpoint } from './endpoints.js';
 import type { OutputRunner } from './output-runner.js';
 import type { RuntimeErrorDeadLetters } from './runtime-dead-letters.js';
 import { journaledPosition, sourcePosition } from './journaled-position.js';
+import { PipelineStats } from './pipeline-stats.js';
 import type { JournaledPush } from './push-journal.js';
 import type { StateDir } from './state-dir.js';
 import type { JournaledStep } from './step-journal.js';
@@ -35,16 +36,6 @@ import type { JournaledStep } from './step-journal.js';
 /** Input rows gathered for the next step, over all inputs, before inputs are made to wait. */
 const MAX_PENDING_INPUT_ROWS = 100_000;
 const STALL_LOG_INTERVAL_MS = 10_000;
-
-export interface PipelineStats {
-  steps: number;
-  inputRows: Record<string, number>;
-  inputErrors: number;
-  /** Rows left out of a view after a runtime error, written to the runtime-error dead-letter file. */
-  deadLetteredRows: number;
-  stalledMs: number;
-  startedAt: number;
-}
 
 /**
  * A chunk an input pushed: which input, its position after the chunk (for a journaled input, its
@@ -98,7 +89,7 @@ export class Pipeline {
   /** Pushes of journaled inputs that no journaled step consumed, in journal order: fed again before the inputs run. */
   private unconsumed: JournaledPush[] = [];
   private readonly observers = new Set<StepObserver>();
-  readonly stats: PipelineStats = { steps: 0, inputRows: {}, inputErrors: 0, deadLetteredRows: 0, stalledMs: 0, startedAt: Date.now() };
+  readonly stats: PipelineStats;
 
   constructor(
     catalog: Catalog,
@@ -121,7 +112,8 @@ export class Pipeline {
       dropFailingRows: deadLetters !== undefined,
     });
     this.checkpointer = state ? new Checkpointer(state, outputs, logger, (checkpoint) => this.saved(checkpoint)) : null;
-    for (const endpoint of endpoints.inputs) this.stats.inputRows[endpoint.name] = 0;
+    const views = [...catalog.relations.values()].filter((relation) => relation.kind === 'view').map((view) => view.name);
+    this.stats = new PipelineStats(endpoints.inputs.map((endpoint) => endpoint.name), views);
     for (const output of outputs) output.onProgress(() => this.noteWritten());
   }
 
@@ -261,7 +253,10 @@ export class Pipeline {
       for (const push of unconsumed) await accept(push.changes, { seq: push.seq, source: push.position });
       const from = unconsumed.at(-1)?.position ?? this.resumePosition(endpoint);
       await endpoint.connector.run({
-        push: async (changes, position) => {
+        push: async (changes, position, bytes = 0) => {
+          const stats = this.stats.input(endpoint.name);
+          stats.bytes += bytes;
+          stats.position = position;
           if (journal === undefined) return accept(changes, position);
           // Accepted only once on disk: what the source was told is taken is never lost.
           const seq = await journal.append(endpoint.name, position, changes);
@@ -297,11 +292,11 @@ export class Pipeline {
     // A push holds whole records, and one array record can hold more changes than a spread may pass.
     if (list) for (const change of changes) list.push(change);
     else inputs.set(endpoint.table.name, [...changes]);
-    this.stats.inputRows[endpoint.name]! += changes.length;
+    this.stats.input(endpoint.name).rows += changes.length;
   }
 
   private reportInputError(endpoint: InputEndpoint, error: DynaviewError): void {
-    this.stats.inputErrors += 1;
+    this.stats.inputError(endpoint.name, error);
     this.logger.warn({ endpoint: endpoint.name, code: error.code }, error.message);
   }
 
@@ -336,11 +331,11 @@ export class Pipeline {
    * again, in order, leaves the values an uninterrupted run leaves.
    */
   private async step(inputs: ReadonlyMap<string, readonly Update[]>, pushes: readonly Push[], { replayed }: { replayed: boolean }): Promise<void> {
+    const started = performance.now();
     const deltas = this.circuit.step(inputs);
     const dropped = this.circuit.dropped;
     const step = this.stepNumber + 1;
     this.stepNumber = step;
-    this.stats.steps += 1;
     this.consume(pushes);
     const { deadLetters } = this;
     if (this.state && !replayed) {
@@ -361,6 +356,7 @@ export class Pipeline {
     this.noteWritten();
     for (const observer of this.observers) observer.stepped(step, deltas);
     this.checkpointer?.stepped(() => this.checkpoint());
+    this.stats.stepped(performance.now() - started, deltas);
   }
 
   /** Tells the inputs which of their positions are now written everywhere (and, without a state directory, committed). */
@@ -439,6 +435,7 @@ export class Pipeline {
     const full = this.outputs.filter((o) => o.full);
     if (full.length === 0) return;
     const started = Date.now();
+    this.stats.stalled(full.map((o) => o.endpoint.name));
     const timer = setInterval(() => {
       const names = this.outputs.filter((o) => o.full).map((o) => o.endpoint.name).join(', ');
       this.logger.warn(`pipeline stalled ${Math.round((Date.now() - started) / 1000)} seconds because output buffers are full: ${names}`);
@@ -448,7 +445,7 @@ export class Pipeline {
       for (const output of full) await output.whenNotFull();
     } finally {
       clearInterval(timer);
-      this.stats.stalledMs += Date.now() - started;
+      this.stats.resumed();
     }
   }
 

@@ -25,6 +25,8 @@ export interface OutputBufferSettings {
 
 export interface InputEndpoint {
   readonly name: string;
+  /** The transport's name, as the program gives it (`file_input`, `datagen`, ...). */
+  readonly transport: string;
   readonly table: TableDef;
   readonly connector: InputConnector;
   /** Changes of this input that may wait for the next step before its pushes are made to wait. */
@@ -132,6 +134,7 @@ class EndpointCompiler {
     try {
       return {
         name,
+        transport: connector.transport.name,
         table,
         maxQueuedRecords: connector.max_queued_records ?? DEFAULT_MAX_QUEUED_RECORDS,
         connector: createInputConnector(

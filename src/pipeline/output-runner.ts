@@ -11,6 +11,7 @@ import type { OutputBatchResult, OutputConnector } from '../connectors/outputs/o
 import type { ZSet } from '../engine/zset.js';
 import type { OutputEndpoint } from './endpoints.js';
 import { OutputBuffer } from './output-buffer.js';
+import { keepError, type RecentError } from './pipeline-stats.js';
 
 /**
  * A queued delta. One that has to wait is kept serialized: a row as a JS object takes several
@@ -49,6 +50,8 @@ export class OutputRunner {
   failedItems = 0;
   /** A failure that makes further writing pointless (the connector broke). */
   fatal: DynaviewError | null = null;
+  /** The latest write failures, for /status. */
+  readonly lastErrors: RecentError[] = [];
 
   constructor(
     readonly endpoint: OutputEndpoint,
@@ -62,6 +65,11 @@ export class OutputRunner {
 
   get queuedRecords(): number {
     return this.queued;
+  }
+
+  /** Changes held in the output buffer (merged by key), waiting for its size or age limit. */
+  get bufferedRecords(): number {
+    return this.buffer?.size ?? 0;
   }
 
   get full(): boolean {
@@ -175,8 +183,9 @@ export class OutputRunner {
     if (result.failed === 0) return;
     this.failedFrom = Math.min(this.failedFrom, firstStep);
     this.failedItems += result.failed;
-    this.logger.error({ endpoint: this.endpoint.name, failed: result.failed },
-      result.failure?.message ?? `connector ${this.endpoint.name}: ${result.failed} item(s) could not be written`);
+    const failure = result.failure ?? new DynaviewError('OUTPUT_WRITE_FAILED', `connector ${this.endpoint.name}: ${result.failed} item(s) could not be written`);
+    keepError(this.lastErrors, failure);
+    this.logger.error({ endpoint: this.endpoint.name, failed: result.failed }, failure.message);
   }
 
   /** The connector cannot go on: the batch's steps are not written, and neither will later ones be. */
@@ -185,6 +194,7 @@ export class OutputRunner {
     this.fatal = error instanceof DynaviewError
       ? error
       : new DynaviewError('OUTPUT_FAILED', `connector ${this.endpoint.name}: ${String(error)}`, { cause: error });
+    keepError(this.lastErrors, this.fatal);
     this.releaseRoom();
   }
 

@@ -14,10 +14,13 @@ import { programIdentity } from './checkpoint.js';
 import { HttpIngress } from '../connectors/inputs/http/http-ingress.js';
 import type { TableDef } from '../engine/catalog.js';
 import type { ZSet } from '../engine/zset.js';
-import { Pipeline, type PipelineStats, type StepObserver } from './controller.js';
-import { DEFAULT_MAX_QUEUED_RECORDS, type OutputEndpoint } from './endpoints.js';
+import { Pipeline, type StepObserver } from './controller.js';
+import { DEFAULT_MAX_QUEUED_RECORDS, type InputEndpoint, type OutputEndpoint } from './endpoints.js';
 import { OutputRunner } from './output-runner.js';
 import { RuntimeErrorDeadLetters } from './runtime-dead-letters.js';
+import { registerPipelineMetrics } from './pipeline-metrics.js';
+import type { PipelineStats } from './pipeline-stats.js';
+import { programGraph, type ProgramGraph } from './program-graph.js';
 import type { LoadedProgram } from './program.js';
 import { StateDir } from './state-dir.js';
 import { SILENT_LOGGER } from '../util/silent-logger.js';
@@ -45,6 +48,11 @@ export interface PipelineOptions {
    * connectors still ends when they are exhausted; one without runs until stop().
    */
   httpApi?: boolean;
+  /**
+   * Also register prom-client's default process series (memory, CPU, event loop lag) in the
+   * registry: for a process that runs one pipeline, as `dynaview run` does.
+   */
+  processMetrics?: boolean;
 }
 
 export class PipelineRun {
@@ -60,6 +68,9 @@ export class PipelineRun {
     /** With the HTTP API: each table's ingress, by table name. */
     readonly ingress: ReadonlyMap<string, HttpIngress>,
     private readonly deadLetters: RuntimeErrorDeadLetters | undefined,
+    /** Every input endpoint, the HTTP API's ingress included. */
+    readonly inputs: readonly InputEndpoint[],
+    readonly graph: ProgramGraph,
   ) {}
 
   /** Shows `observer` the changes of every view after every step from now on, until the returned function is called (HTTP API only). */
@@ -135,6 +146,7 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
     const tables = options.httpApi ? [...program.catalog.relations.values()].filter((relation): relation is TableDef => relation.kind === 'table') : [];
     const ingressEndpoints = tables.map((table) => ({
       name: `${table.name}.${HTTP_INGRESS_NAME}`,
+      transport: 'HTTP ingress',
       table,
       connector: new HttpIngress({ connector: `${table.name}.${HTTP_INGRESS_NAME}`, table, baseDir: '.' }),
       maxQueuedRecords: DEFAULT_MAX_QUEUED_RECORDS,
@@ -143,7 +155,8 @@ export async function openPipeline(program: LoadedProgram, options: PipelineOpti
     const inputs = [...program.endpoints.inputs, ...ingressEndpoints];
     const openEnded = new Set(ingressEndpoints.map((endpoint) => endpoint.name));
     const pipeline = new Pipeline(program.catalog, { ...program.endpoints, inputs }, runners, logger, state, options.httpApi === true, openEnded, deadLetters);
-    return new PipelineRun(pipeline, runners, registry, state, ingress, deadLetters);
+    registerPipelineMetrics(registry, pipeline.stats, runners, options.processMetrics === true);
+    return new PipelineRun(pipeline, runners, registry, state, ingress, deadLetters, inputs, programGraph(program.catalog, inputs, endpoints));
   } catch (error) {
     await closeAll(connectors, state, deadLetters);
     throw error;

@@ -1,6 +1,7 @@
 /**
- * The one HTTP server of a running program (as Feldera has one port per pipeline): Prometheus
- * metrics at /metrics, a JSON status at /status, and Feldera's data API under
+ * The one HTTP server of a running program (as Feldera has one port per pipeline): the web console
+ * at /, Prometheus metrics at /metrics, a JSON status at /status (and its last minutes at
+ * /status/history), and Feldera's data API under
  * `/v0/pipelines/{pipeline}/` (also served without that prefix, as a Feldera pipeline process
  * does): `ingress/{table}`, `completion_status`, `egress/{view}`. It listens before the pipeline
  * runs, answering 503 until it does and 410 once it stops. By default only this machine can
@@ -14,6 +15,7 @@ import type { Catalog, ViewDef } from '../engine/catalog.js';
 import type { PipelineRun } from '../pipeline/run.js';
 import { ApiError, sendError, sendJson } from './api-error.js';
 import { decodeToken, RUN_ID } from './completion-token.js';
+import { isConsoleAsset, serveConsoleAsset } from './console-assets.js';
 import { EgressStream, egressOptions } from './egress.js';
 import { ingest } from './ingress.js';
 
@@ -28,7 +30,13 @@ export interface ApiServerOptions {
   readonly logger: Logger;
 }
 
-type Phase = { readonly name: 'starting' } | { readonly name: 'running'; readonly run: PipelineRun; readonly status: () => unknown } | { readonly name: 'stopped' };
+/** What /status and /status/history serve while the pipeline runs. */
+export interface StatusSource {
+  status(): unknown;
+  history(): unknown;
+}
+
+type Phase = { readonly name: 'starting' } | { readonly name: 'running'; readonly run: PipelineRun; readonly status: StatusSource } | { readonly name: 'stopped' };
 
 const DATA_ROUTE = /^\/(?:v0\/pipelines\/([^/]+)\/)?(ingress|egress|completion_status)(?:\/([^/]+))?$/;
 
@@ -61,7 +69,7 @@ export class ApiServer {
   }
 
   /** The pipeline runs: serve it. */
-  running(run: PipelineRun, status: () => unknown): void {
+  running(run: PipelineRun, status: StatusSource): void {
     this.phase = { name: 'running', run, status };
   }
 
@@ -79,12 +87,16 @@ export class ApiServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/metrics' || url.pathname === '/status') {
+    if (url.pathname === '/metrics' || url.pathname === '/status' || url.pathname === '/status/history') {
       await this.serveObservability(url.pathname, response);
       return;
     }
+    if (isConsoleAsset(url.pathname)) {
+      await serveConsoleAsset(url.pathname, response);
+      return;
+    }
     const route = DATA_ROUTE.exec(url.pathname);
-    if (route === null) throw new ApiError(404, 'NotFound', `no such endpoint: ${url.pathname} (try /metrics, /status, or /v0/pipelines/${this.options.pipeline}/ingress/<table>)`);
+    if (route === null) throw new ApiError(404, 'NotFound', `no such endpoint: ${url.pathname} (try / for the console, /metrics, /status, or /v0/pipelines/${this.options.pipeline}/ingress/<table>)`);
     const [, pipeline, action, name] = route;
     this.checkPipelineName(pipeline === undefined ? undefined : decodeURIComponent(pipeline));
     const run = this.runningPipeline();
@@ -100,8 +112,9 @@ export class ApiServer {
 
   private async serveObservability(path: string, response: ServerResponse): Promise<void> {
     const { phase } = this;
-    if (path === '/status') {
-      sendJson(response, 200, phase.name === 'running' ? phase.status() : { state: phase.name });
+    if (path !== '/metrics') {
+      const body = phase.name !== 'running' ? { state: phase.name } : path === '/status' ? phase.status.status() : { samples: phase.status.history() };
+      sendJson(response, 200, { pipeline: this.options.pipeline, ...body as object });
       return;
     }
     if (phase.name !== 'running') {

@@ -200,7 +200,7 @@ test('the server answers before the pipeline runs: 503 for data and "starting" i
     const early = await fetch(`${url!}/v0/pipelines/shop/ingress/orders?format=json`, { method: 'POST', body: '' });
     assert.equal(early.status, 503);
     assert.equal((await early.json() as { error_code: string }).error_code, 'Initializing');
-    assert.deepEqual(await (await fetch(`${url!}/status`)).json(), { state: 'starting' });
+    assert.deepEqual(await (await fetch(`${url!}/status`)).json(), { pipeline: 'shop', state: 'starting' });
     while (((await (await fetch(`${url!}/status`)).json()) as { state?: string }).state === 'starting') {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

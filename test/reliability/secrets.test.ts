@@ -1,7 +1,7 @@
 /**
  * Secrets never leave dynaview: AWS credentials, written in the program or taken from environment
  * variables with `${env:NAME}`, appear in no output of `check`, `check --describe` or `run`
- * (stdout, stderr at trace level, /status, /metrics, files written), not even when DynamoDB
+ * (stdout, stderr at trace level, /status, /metrics, the web console, files written), not even when DynamoDB
  * rejects them. And the metrics server answers only on the loopback address unless told otherwise.
  */
 import { test } from 'node:test';
@@ -87,8 +87,8 @@ interface ServedRun {
 
 /**
  * Runs an unbounded program with a metrics server on a free port, waits until it has written rows,
- * fetches /status, /metrics and an unknown path, lets `whileServing` look at the server, then
- * stops the run with SIGINT.
+ * fetches /status and its history, /metrics, the web console's files (its figures come from those) and an
+ * unknown path, lets `whileServing` look at the server, then stops the run with SIGINT.
  */
 async function runServingMetrics(args: readonly string[], env: Record<string, string>,
   whileServing: (url: string) => Promise<void> = async () => {}): Promise<ServedRun> {
@@ -97,7 +97,9 @@ async function runServingMetrics(args: readonly string[], env: Record<string, st
     const url = (await cli.waitFor(METRICS_URL))[1]!;
     while (!/^dynamodb_output_records_written_total\{[^}]*\} [1-9]/m.test(await (await fetch(`${url}/metrics`)).text())) await sleep(50);
     const bodies: Record<string, string> = {};
-    for (const path of ['/status', '/metrics', '/nothing-here']) bodies[path] = await (await fetch(`${url}${path}`)).text();
+    for (const path of ['/status', '/status/history', '/metrics', '/', '/console/console.js', '/console/console.css', '/nothing-here']) {
+      bodies[path] = await (await fetch(`${url}${path}`)).text();
+    }
     await whileServing(url);
     cli.child.kill('SIGINT');
     return { result: await cli.result, bodies };
@@ -129,12 +131,13 @@ test('check and check --describe pass with secrets inline and by ${env:} referen
 });
 
 for (const variant of ['inline', 'byReference'] as const) {
-  test(`a run with secrets ${variant === 'inline' ? 'inline' : 'by ${env:} reference'} writes with them and shows them nowhere: logs at trace level, /status, /metrics`, async () => {
+  test(`a run with secrets ${variant === 'inline' ? 'inline' : 'by ${env:} reference'} writes with them and shows them nowhere: logs at trace level, /status, /metrics, the console`, async () => {
     const files = await programs(accepted, unbounded);
     const { result, bodies } = await runServingMetrics(['run', files[variant]], environment(accepted));
     assert.equal(result.code, 0, result.stderr);
     assertNoSecretIn(result, 'run');
     for (const [path, body] of Object.entries(bodies)) assertNoSecret(`GET ${path}`, body);
+    assert.match(bodies['/']!, /<title>dynaview console<\/title>/, 'the console is served');
     const status = JSON.parse(bodies['/status']!) as { outputs: Record<string, { settings: Record<string, unknown> }> };
     const settings = status.outputs['v.unnamed-0']?.settings;
     assert.equal(settings?.['aws_access_key_id'], '***');

@@ -8,6 +8,9 @@ import { FILE_OUTPUT_OPTION_NAMES } from '../../src/connectors/outputs/file-outp
 import { FILE_OUTPUT_COUNTERS } from '../../src/connectors/outputs/file-output-metrics.js';
 import { JSON_OUTPUT_OPTION_NAMES } from '../../src/connectors/outputs/json-format.js';
 import { RUNTIME_ERROR_DEAD_LETTERS_METRIC } from '../../src/pipeline/runtime-dead-letters.js';
+import { Registry } from 'prom-client';
+import { INPUT_COUNTERS, OUTPUT_GAUGES, PIPELINE_COUNTERS, PIPELINE_HISTOGRAMS, registerPipelineMetrics } from '../../src/pipeline/pipeline-metrics.js';
+import { PipelineStats } from '../../src/pipeline/pipeline-stats.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
@@ -35,15 +38,27 @@ test('the README documents every connector option with its default, and no optio
   }
 });
 
-test('the README lists every metric with its type, and no metric that does not exist', () => {
+test('the README lists every metric with its type, and no metric that does not exist', async () => {
   const rows = tableUnder('Metrics');
   const documented = Object.fromEntries(rows.map(([name, type]) => [name!.replaceAll('`', ''), type]));
+  // prom-client's default process series are documented as a group, by their prefixes.
+  const defaults = 'process_*, nodejs_*';
+  const prefixes = defaults.split(', ').map((prefix) => prefix.replace('*', ''));
+  const registry = new Registry();
+  registerPipelineMetrics(registry, new PipelineStats([], []), [], true);
+  const pipelineNames = new Set<string>([...Object.values(PIPELINE_COUNTERS), ...Object.values(PIPELINE_HISTOGRAMS), ...Object.values(INPUT_COUNTERS), ...Object.values(OUTPUT_GAUGES)].map((m) => m.name));
+  const processNames = (await registry.getMetricsAsJSON()).map((m) => m.name).filter((name) => !pipelineNames.has(name));
+  assert.ok(processNames.length > 0 && processNames.every((name) => prefixes.some((prefix) => name.startsWith(prefix))), processNames.join(', '));
   const actual = {
     ...Object.fromEntries(Object.values(COUNTERS).map((m) => [m.name, 'counter'])),
     ...Object.fromEntries(Object.values(GAUGES).map((m) => [m.name, 'gauge'])),
     ...Object.fromEntries(Object.values(HISTOGRAMS).map((m) => [m.name, 'histogram'])),
     ...Object.fromEntries(Object.values(FILE_OUTPUT_COUNTERS).map((m) => [m.name, 'counter'])),
     [RUNTIME_ERROR_DEAD_LETTERS_METRIC.name]: 'counter',
+    ...Object.fromEntries([...Object.values(PIPELINE_COUNTERS), ...Object.values(INPUT_COUNTERS)].map((m) => [m.name, 'counter'])),
+    ...Object.fromEntries(Object.values(OUTPUT_GAUGES).map((m) => [m.name, 'gauge'])),
+    ...Object.fromEntries(Object.values(PIPELINE_HISTOGRAMS).map((m) => [m.name, 'histogram'])),
+    [defaults]: 'prom-client defaults',
   };
   assert.deepEqual(documented, actual);
 });

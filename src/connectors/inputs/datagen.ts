@@ -123,6 +123,12 @@ class DatagenInput implements ReplayableInputConnector {
     this.stopping.abort();
   }
 
+  describePosition(position: InputPosition): string {
+    const { plan, next, gaps } = this.position(position);
+    const missing = gaps.reduce((n, [start, end]) => n + end - start, 0);
+    return `plan ${plan + 1} of ${this.plans.length}: ${next - missing} rows generated`;
+  }
+
   private get stopped(): boolean {
     return this.stopping.signal.aborted;
   }

@@ -92,8 +92,9 @@ class FileInput implements ReplayableInputConnector {
     const flush = async (): Promise<void> => {
       const changes = pending;
       pending = [];
+      const bytes = position.offset - pushedAt;
       pushedAt = position.offset;
-      await sink.push(changes, { ...position });
+      await sink.push(changes, { ...position }, bytes);
       // Let timers and I/O run (stop() among them) even when push resolves at once.
       await yieldToEventLoop();
     };
@@ -125,6 +126,11 @@ class FileInput implements ReplayableInputConnector {
 
   stop(): void {
     this.stopping.abort();
+  }
+
+  describePosition(position: InputPosition): string {
+    const { offset, line } = this.position(position);
+    return `byte ${offset} (line ${line})`;
   }
 
   private get stopped(): boolean {

@@ -34,9 +34,11 @@ export interface InputSink {
   /**
    * Hands a chunk of changes (weight +1 insert, -1 delete) to the table, with the connector's
    * position after them (a chunk may be empty when only the position moved, past records that
-   * were skipped). Resolves when the pipeline can take more: await it (backpressure).
+   * were skipped). Resolves when the pipeline can take more: await it (backpressure). `bytes`:
+   * how many bytes of the source were read since the previous push, for the input's byte count;
+   * a source that reads no bytes of its own (a generator, rows of a Postgres driver) leaves it out.
    */
-  push(changes: Update[], position: InputPosition): Promise<void>;
+  push(changes: Update[], position: InputPosition, bytes?: number): Promise<void>;
   /** A record that was skipped; the rest of the input goes on. */
   reportError(error: DynaviewError): void;
   /**
@@ -76,6 +78,8 @@ interface InputConnectorBase {
    * replication slot) advances it here; before this it must be able to send those changes again.
    */
   committed?(position: InputPosition): void;
+  /** A position it pushed, as an operator reads it (`byte 1204 (line 31)`, `LSN 0/16B3748`), for /status. */
+  describePosition?(position: InputPosition): string;
 }
 
 /** A connector that can read a range of its input again: a restarted run replays its journaled steps with it. */

@@ -73,6 +73,11 @@ export class HttpIngress implements JournaledInputConnector {
     for (const waiter of done) waiter.resolve();
   }
 
+  describePosition(position: InputPosition): string {
+    const { pushes } = parsePosition(POSITION_SHAPE, position, this.name);
+    return `${pushes} push${pushes === 1 ? '' : 'es'} (${this.writtenPushes} written)`;
+  }
+
   /** Whether every change up to push count `pushes` is written to every output. */
   isWritten(pushes: number): boolean {
     return pushes <= this.writtenPushes;
@@ -97,6 +102,7 @@ export class HttpIngress implements JournaledInputConnector {
     });
     let pending: Update[] = [];
     let rows = 0;
+    let bytes = 0;
     const flush = async (): Promise<void> => {
       if (pending.length === 0) return;
       if (this.sink === null) {
@@ -106,9 +112,12 @@ export class HttpIngress implements JournaledInputConnector {
       pending = [];
       rows += changes.length;
       this.pushes += 1;
-      await sink.push(changes, { pushes: this.pushes });
+      const read = bytes;
+      bytes = 0;
+      await sink.push(changes, { pushes: this.pushes }, read);
     };
     for await (const chunk of body) {
+      bytes += chunk.length;
       for (const change of decoder.write(chunk).changes) pending.push(change);
       if (pending.length >= CHUNK_ROWS) await flush();
     }

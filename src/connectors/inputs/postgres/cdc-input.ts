@@ -92,6 +92,13 @@ class PostgresCdcInput implements JournaledInputConnector {
     this.stream?.stop();
   }
 
+  describePosition(position: InputPosition): string {
+    const at = readCdcPosition(position, this.name);
+    return 'snapshot' in at
+      ? `snapshot: ${at.snapshot.rows} rows (stream from LSN ${formatLsn(at.snapshot.lsn)})`
+      : `LSN ${formatLsn(at.stream.lsn)}`;
+  }
+
   committed(position: InputPosition): void {
     const committed = readCdcPosition(position, this.name);
     if (!('stream' in committed) || committed.stream.lsn <= this.committedLsn) return;

@@ -41,6 +41,11 @@ class PostgresQueryInput implements JournaledInputConnector {
     this.table = context.table;
   }
 
+  describePosition(position: InputPosition): string {
+    const { rows, done } = parsePosition(POSITION_SHAPE, position, this.name);
+    return `${rows} rows of the query${done ? ' (all)' : ''}`;
+  }
+
   async run(sink: InputSink, from?: InputPosition): Promise<void> {
     if (sink.logger) this.log = sink.logger;
     const start = from === undefined ? undefined : parsePosition(POSITION_SHAPE, from, this.name);
