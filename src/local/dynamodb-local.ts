@@ -104,7 +104,10 @@ async function jvmCommand(port: number, options: DynamoDBLocalOptions): Promise<
 async function startOnce(port: number, options: DynamoDBLocalOptions): Promise<DynamoDBLocal> {
   const { args, cwd, launcherDir } = await jvmCommand(port, options);
   // stdin stays an open pipe that nothing is written to: its end is the JVM's signal to exit.
-  const child: ChildProcess = spawn('java', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in a terminal signals the foreground group, and DynamoDB Local
+  // must outlive dynaview's orderly stop (it writes what is queued). It still ends with dynaview,
+  // which it watches through its standard input.
+  const child: ChildProcess = spawn('java', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   child.stdin?.on('error', () => {});
   const removeLauncher = (): Promise<void> => rm(launcherDir, { recursive: true, force: true });
   const output: string[] = [];

@@ -125,6 +125,29 @@ test('after kill -9 of `dynaview run --local`, the DynamoDB Local it started is 
   }
 });
 
+test('Ctrl-C in a terminal stops `dynaview run --local` in order: DynamoDB Local outlives the writing of what is queued', { skip: process.platform !== 'linux' ? 'reads /proc' : false, timeout: 120_000 }, async () => {
+  const dir = writeFiles({ 'forever.sql': UNBOUNDED_TO_LOCAL.replace('embedded_services_kill', 'embedded_services_ctrl_c') });
+  const cli = startCli(['run', join(dir, 'forever.sql'), '--local'], {}, { processGroup: true });
+  let started: number[] = [];
+  try {
+    await cli.waitFor(/DynamoDB Local started/);
+    started = childPids(cli.child.pid!);
+    await cli.waitFor(/"written":\{"v\.unnamed-0":[1-9]/);
+    // A terminal sends SIGINT to every process of the foreground job's group.
+    process.kill(-cli.child.pid!, 'SIGINT');
+    const { code, stdout, stderr } = await cli.result;
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /internal error|ECONNREFUSED/);
+    assert.match(stdout, /v\.unnamed-0 -> DynamoDB table embedded_services_ctrl_c: \d+ written/);
+    const deadline = Date.now() + 15_000;
+    while (!started.every(isGone) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(started.filter((pid) => !isGone(pid)), [], 'DynamoDB Local still running 15 s after dynaview ended');
+  } finally {
+    cli.child.kill('SIGKILL');
+    for (const pid of started) if (!isGone(pid)) process.kill(pid, 'SIGKILL');
+  }
+});
+
 test('a second SIGINT aborts at once, says why, and exits 130', { timeout: 120_000 }, async () => {
   const simulator = await startSimulator();
   const ddb = client(simulator.endpoint);

@@ -21,11 +21,17 @@ export interface RunningCli {
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
-export function startCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
+export interface StartOptions {
+  /** Starts the CLI as the leader of its own process group, as a shell starts a foreground job: `process.kill(-pid, signal)` then signals it as a terminal's Ctrl-C does. */
+  processGroup?: boolean;
+}
+
+export function startCli(args: readonly string[], env: Record<string, string> = {}, options: StartOptions = {}): RunningCli {
   const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, DYNAVIEW_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
   });
   let stdout = '';
   let stderr = '';
