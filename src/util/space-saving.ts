@@ -148,7 +148,11 @@ export class WindowedSpaceSaving {
     this.currentStartMs = this.previousStartMs + this.windowMs;
   }
 
-  /** The `n` heaviest keys of the window ending at `nowMs`. */
+  /**
+   * The `n` heaviest keys of the window ending at `nowMs`, ranked by the occurrences they certainly
+   * had (count - error): with many keys of similar weight, every counter's count is mostly the
+   * overestimate inherited from the keys it replaced, which would rank arbitrary keys first.
+   */
   top(n: number, nowMs: number): WindowTop {
     this.advance(nowMs);
     const merged = new Map<string, { count: number; error: number }>();
@@ -164,7 +168,7 @@ export class WindowedSpaceSaving {
       }
     }
     const hitters = [...merged].map(([key, c]) => ({ key, ...c }))
-      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1))
+      .sort((a, b) => (b.count - b.error) - (a.count - a.error) || b.count - a.count || (a.key < b.key ? -1 : 1))
       .slice(0, n);
     return { hitters, total: this.previous.total + this.current.total, spanMs: nowMs - this.previousStartMs };
   }

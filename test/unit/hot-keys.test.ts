@@ -50,6 +50,19 @@ describe('HotKeyTracker', () => {
   });
 });
 
+describe('HotKeyTracker with more keys than counters', () => {
+  test('lists what each key certainly received: keys written once are not shown as hot, the hot one is', () => {
+    const tracker = new HotKeyTracker((keyId) => keyId, 0);
+    for (let i = 0; i < 10_000; i += 1) {
+      tracker.wrote(idOf({ N: String(i) }));
+      if (i % 20 === 0) tracker.wrote(idOf({ S: 'hot' }));
+    }
+    const { writes } = hotKeysStatus(tracker.snapshot(1_000));
+    assert.deepEqual(writes[0], { key: 'hot', count: 500 });
+    for (const { count } of writes.slice(1)) assert.ok(count <= 1, JSON.stringify(writes));
+  });
+});
+
 function snapshot(writes: Array<[string, number]>, writesTotal: number, throttledTotal: number, throttled: Array<[string, number]> = []): HotKeysSnapshot {
   const counts = (list: Array<[string, number]>) => list.map(([key, count]) => ({ identity: identityOf({ S: key }), count, guaranteed: count }));
   return { windowSeconds: 30, writesTotal, throttledTotal, writes: counts(writes), throttled: counts(throttled) };

@@ -110,7 +110,7 @@ export function mergeHotKeys(snapshots: readonly HotKeysSnapshot[]): HotKeysSnap
       }
     }
     return [...byIdentity].map(([identity, c]) => ({ identity, ...c }))
-      .sort((a, b) => b.count - a.count || (a.identity < b.identity ? -1 : 1))
+      .sort((a, b) => b.guaranteed - a.guaranteed || b.count - a.count || (a.identity < b.identity ? -1 : 1))
       .slice(0, HOT_KEYS_LISTED);
   };
   return {
@@ -122,9 +122,12 @@ export function mergeHotKeys(snapshots: readonly HotKeysSnapshot[]): HotKeysSnap
   };
 }
 
-/** The hot keys as /status shows them: each partition key value as text, cut to 64 characters. */
+/**
+ * The hot keys as /status shows them: each partition key value as text, cut to 64 characters, with
+ * the count it certainly had, which is exact for a key that kept its counter all window long.
+ */
 export function hotKeysStatus(snapshot: HotKeysSnapshot): OutputHotKeys {
-  const listed = (counts: readonly HotKeyCount[]) => counts.map((c) => ({ key: keyText(c.identity), count: c.count }));
+  const listed = (counts: readonly HotKeyCount[]) => counts.map((c) => ({ key: keyText(c.identity), count: c.guaranteed }));
   return { window_seconds: snapshot.windowSeconds, writes: listed(snapshot.writes), throttled: listed(snapshot.throttled) };
 }
 
