@@ -5,9 +5,9 @@
  * Space-Saving keeps `capacity` counters. A key that has one increments it; a new key takes over
  * the smallest counter, inheriting its count as its possible overestimate (`error`). Every key
  * seen more than total / capacity times is guaranteed to hold a counter, and its count is exact
- * within `error`. Counters are kept in an array sorted by count, with the last slot of each run of
- * equal counts indexed by count, so an update is a map lookup and at most one swap: O(1), with no
- * allocation once the key has a counter.
+ * within `error`. Counters live in the "stream summary" of the paper: buckets of equal count in a
+ * list sorted by count, each holding a list of its counters, all in typed arrays. An update is one
+ * map lookup and a few index moves: O(1), with no allocation once the key has a counter.
  */
 
 export interface HeavyHitter {
@@ -18,85 +18,156 @@ export interface HeavyHitter {
   readonly error: number;
 }
 
+const NONE = -1;
+
 export class SpaceSaving {
   /** Occurrences added since the last clear, every key included. */
   total = 0;
-  /** Keys by slot; undefined for a counter not taken yet. Sorted by `counts`, ascending. */
+  /** Keys by counter; undefined for a counter not taken yet. */
   private readonly keys: Array<string | undefined>;
-  private readonly counts: Float64Array;
   private readonly errors: Float64Array;
-  private readonly slotOf = new Map<string, number>();
-  /** For each count held by some slot, the highest slot holding it. */
-  private readonly runEnd = new Map<number, number>();
+  private readonly counterOf = new Map<string, number>();
+  /** Per counter: its bucket, and its neighbours in the bucket's list. */
+  private readonly bucketOf: Int32Array;
+  private readonly nextCounter: Int32Array;
+  private readonly prevCounter: Int32Array;
+  /** Per bucket: its count, first counter, and neighbours in the list of buckets by ascending count. */
+  private readonly bucketCount: Float64Array;
+  private readonly firstCounter: Int32Array;
+  private readonly nextBucket: Int32Array;
+  private readonly prevBucket: Int32Array;
+  /** Buckets not in use, as a stack. */
+  private readonly freeBuckets: Int32Array;
+  private freeTop = 0;
+  private lowest = NONE;
+  private highest = NONE;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer (got ${capacity})`);
     this.keys = new Array<string | undefined>(capacity).fill(undefined);
-    this.counts = new Float64Array(capacity);
     this.errors = new Float64Array(capacity);
-    this.runEnd.set(0, capacity - 1);
+    this.bucketOf = new Int32Array(capacity);
+    this.nextCounter = new Int32Array(capacity);
+    this.prevCounter = new Int32Array(capacity);
+    // A bucket per distinct count, and one more while a counter moves up: at most capacity + 1.
+    this.bucketCount = new Float64Array(capacity + 1);
+    this.firstCounter = new Int32Array(capacity + 1);
+    this.nextBucket = new Int32Array(capacity + 1);
+    this.prevBucket = new Int32Array(capacity + 1);
+    this.freeBuckets = new Int32Array(capacity + 1);
+    this.reset();
   }
 
   add(key: string): void {
     this.total += 1;
-    let slot = this.slotOf.get(key);
-    if (slot === undefined) {
-      // Slot 0 holds the smallest count: its key, if any, is the one evicted.
-      slot = 0;
-      const evicted = this.keys[0];
-      if (evicted !== undefined) this.slotOf.delete(evicted);
-      this.keys[0] = key;
-      this.errors[0] = this.counts[0]!;
-      this.slotOf.set(key, 0);
+    let counter = this.counterOf.get(key);
+    if (counter === undefined) {
+      // Any counter of the lowest bucket holds the smallest count: its key, if any, is evicted.
+      counter = this.firstCounter[this.lowest]!;
+      const evicted = this.keys[counter];
+      if (evicted !== undefined) this.counterOf.delete(evicted);
+      this.keys[counter] = key;
+      this.errors[counter] = this.bucketCount[this.lowest]!;
+      this.counterOf.set(key, counter);
     }
-    this.increment(slot);
+    this.increment(counter);
   }
 
   /** The `n` keys with the highest counts, highest first. */
   top(n: number): HeavyHitter[] {
     const out: HeavyHitter[] = [];
-    for (let slot = this.capacity - 1; slot >= 0 && out.length < n; slot -= 1) {
-      const key = this.keys[slot];
-      if (key !== undefined) out.push({ key, count: this.counts[slot]!, error: this.errors[slot]! });
+    for (let bucket = this.highest; bucket !== NONE && out.length < n; bucket = this.prevBucket[bucket]!) {
+      for (let counter = this.firstCounter[bucket]!; counter !== NONE && out.length < n; counter = this.nextCounter[counter]!) {
+        const key = this.keys[counter];
+        if (key !== undefined) out.push({ key, count: this.bucketCount[bucket]!, error: this.errors[counter]! });
+      }
     }
     return out;
   }
 
   /** Keys holding a counter. */
   get size(): number {
-    return this.slotOf.size;
+    return this.counterOf.size;
   }
 
   clear(): void {
     this.total = 0;
     this.keys.fill(undefined);
-    this.counts.fill(0);
     this.errors.fill(0);
-    this.slotOf.clear();
-    this.runEnd.clear();
-    this.runEnd.set(0, this.capacity - 1);
+    this.counterOf.clear();
+    this.reset();
   }
 
-  /** Moves the slot to the end of its run of equal counts, then counts one more there: the order holds. */
-  private increment(slot: number): void {
-    const { keys, counts, errors } = this;
-    const count = counts[slot]!;
-    const last = this.runEnd.get(count)!;
-    if (last !== slot) {
-      const moved = keys[last];
-      keys[last] = keys[slot];
-      keys[slot] = moved;
-      const error = errors[last]!;
-      errors[last] = errors[slot]!;
-      errors[slot] = error;
-      this.slotOf.set(keys[last]!, last);
-      if (moved !== undefined) this.slotOf.set(moved, slot);
+  /** Every counter in one bucket of count 0, every other bucket free. */
+  private reset(): void {
+    const { capacity } = this;
+    for (let i = 0; i < capacity; i += 1) {
+      this.bucketOf[i] = 0;
+      this.nextCounter[i] = i + 1 < capacity ? i + 1 : NONE;
+      this.prevCounter[i] = i - 1;
     }
-    if (last > 0 && counts[last - 1] === count) this.runEnd.set(count, last - 1);
-    else this.runEnd.delete(count);
-    counts[last] = count + 1;
-    // When the slot after it already counts count + 1, that run's end stands.
-    if (last + 1 >= this.capacity || counts[last + 1] !== count + 1) this.runEnd.set(count + 1, last);
+    this.bucketCount[0] = 0;
+    this.firstCounter[0] = 0;
+    this.nextBucket[0] = NONE;
+    this.prevBucket[0] = NONE;
+    this.lowest = 0;
+    this.highest = 0;
+    this.freeTop = 0;
+    for (let b = capacity; b >= 1; b -= 1) this.freeBuckets[this.freeTop++] = b;
+  }
+
+  /** Moves the counter from its bucket to the bucket of the next count, which it creates if needed. */
+  private increment(counter: number): void {
+    const bucket = this.bucketOf[counter]!;
+    const count = this.bucketCount[bucket]! + 1;
+    this.detach(counter, bucket);
+    const next = this.nextBucket[bucket]!;
+    let target: number;
+    if (next !== NONE && this.bucketCount[next] === count) {
+      target = next;
+      if (this.firstCounter[bucket] === NONE) this.unlinkBucket(bucket);
+    } else if (this.firstCounter[bucket] === NONE) {
+      // The counter was alone: its bucket takes the new count and keeps its place in the order.
+      target = bucket;
+      this.bucketCount[bucket] = count;
+    } else {
+      target = this.freeBuckets[--this.freeTop]!;
+      this.bucketCount[target] = count;
+      this.firstCounter[target] = NONE;
+      this.prevBucket[target] = bucket;
+      this.nextBucket[target] = next;
+      this.nextBucket[bucket] = target;
+      if (next === NONE) this.highest = target;
+      else this.prevBucket[next] = target;
+    }
+    this.attach(counter, target);
+  }
+
+  private detach(counter: number, bucket: number): void {
+    const prev = this.prevCounter[counter]!;
+    const next = this.nextCounter[counter]!;
+    if (prev === NONE) this.firstCounter[bucket] = next;
+    else this.nextCounter[prev] = next;
+    if (next !== NONE) this.prevCounter[next] = prev;
+  }
+
+  private attach(counter: number, bucket: number): void {
+    const first = this.firstCounter[bucket]!;
+    this.prevCounter[counter] = NONE;
+    this.nextCounter[counter] = first;
+    if (first !== NONE) this.prevCounter[first] = counter;
+    this.firstCounter[bucket] = counter;
+    this.bucketOf[counter] = bucket;
+  }
+
+  private unlinkBucket(bucket: number): void {
+    const prev = this.prevBucket[bucket]!;
+    const next = this.nextBucket[bucket]!;
+    if (prev === NONE) this.lowest = next;
+    else this.nextBucket[prev] = next;
+    if (next === NONE) this.highest = prev;
+    else this.prevBucket[next] = prev;
+    this.freeBuckets[this.freeTop++] = bucket;
   }
 }
 
