@@ -79,6 +79,7 @@ export class ChunkProgress {
 
   /** DynamoDB throttled these requests: returned them unprocessed, cancelled them for capacity, or refused their call. */
   throttle(requests: readonly WriteRequest[]): void {
+    if (requests.length === 0) return;
     this.throttled = true;
     for (const request of requests) this.throttledRequests.push(request);
   }
