@@ -104,6 +104,17 @@ for (const threads of [1, 2] as const) {
   });
 }
 
+test('the warning comes while a long step is still being written, not at its end', async () => {
+  await withThrottledTable(1, async (run) => {
+    // 600 WCU at 100 WCU/s: the step takes about five seconds.
+    await writeAll(run.out, [skewedStep(600, 0, seededRandom(3))]);
+    const stepEnded = Date.now();
+    const [warning] = hotKeyWarnings(run);
+    assert.ok(warning, JSON.stringify(run.logged()));
+    assert.ok((warning['time'] as number) < stepEnded - 1_000, `warned at ${String(warning['time'])}, step ended at ${stepEnded}`);
+  });
+});
+
 test('an evenly written table that is throttled gets no hot key warning', async () => {
   await withThrottledTable(1, async (run) => {
     await writeAll(run.out, [Array.from({ length: 300 }, (_, i) => ({ row: { p: `k-${i % 20}`, s: i }, weight: 1 }))]);

@@ -10,12 +10,12 @@ import { identityPart, renderIdentityPart } from './key-identity.js';
 import type { KeyRoles } from './key-schema.js';
 
 /** Counters per sketch: keys of more than 1/256 of a window's writes are sure to be counted. */
-export const HOT_KEY_COUNTERS = 256;
-export const HOT_KEY_WINDOW_MS = 30_000;
+const HOT_KEY_COUNTERS = 256;
+const HOT_KEY_WINDOW_MS = 30_000;
 /** Keys listed per kind, in /status and in what a worker reports. */
-export const HOT_KEYS_LISTED = 10;
+const HOT_KEYS_LISTED = 10;
 /** A share of a throttled table's writes at which one partition key is worth a warning. */
-export const HOT_KEY_WARNING_SHARE = 0.2;
+const HOT_KEY_WARNING_SHARE = 0.2;
 /** Below this many writes in the window a share says too little to warn about. */
 export const HOT_KEY_WARNING_MIN_WRITES = 100;
 const KEY_TEXT_MAX_CHARS = 64;

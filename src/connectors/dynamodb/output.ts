@@ -160,7 +160,7 @@ function defaultLogger(): Logger {
 }
 
 const THROUGHPUT_LOG_INTERVAL_MS = 60_000;
-/** Hot keys are looked at for a warning at most this often, not after every step. */
+/** Hot keys are looked at for a warning this often, and after a step unless they just were. */
 const HOT_KEY_CHECK_INTERVAL_MS = 1_000;
 const MS_PER_HOUR = 3_600_000;
 
@@ -185,6 +185,8 @@ class Output implements DynamoDBOutput {
   private closedAt: number | undefined;
   private readonly hotKeyWarnings = new HotKeyWarnings();
   private hotKeysCheckedAt = Number.NEGATIVE_INFINITY;
+  /** A step can take minutes on a throttled table: the warning must not wait for its end. */
+  private readonly hotKeyTimer = setInterval(() => this.warnOfHotKeys(), HOT_KEY_CHECK_INTERVAL_MS).unref();
 
   constructor(
     readonly name: string,
@@ -256,6 +258,7 @@ class Output implements DynamoDBOutput {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.doneTail;
+      clearInterval(this.hotKeyTimer);
       await Promise.all(this.partitions.map((p) => p.close()));
       await this.deadLetters?.close();
       this.closedAt = performance.now();
