@@ -94,15 +94,20 @@ export class Progress {
       stalled_seconds: stats.stalledMsAt(Date.now()) / 1000,
       rows_per_second: this.rate,
       ...pipelineStatus(this.pipeline),
-      outputs: Object.fromEntries(this.pipeline.outputs.map((o) => [o.endpoint.name, {
-        view: o.endpoint.view.name,
-        ...(o.endpoint.index ? { index: o.endpoint.index.name } : {}),
-        target: o.endpoint.connector.target,
-        settings: o.endpoint.connector.settings,
-        queued_records: o.queuedRecords,
-        metrics: o.output.status().metrics,
-        ...outputRunnerStatus(o),
-      }])),
+      outputs: Object.fromEntries(this.pipeline.outputs.map((o) => {
+        const { metrics, capacity, hot_keys } = o.output.status();
+        return [o.endpoint.name, {
+          view: o.endpoint.view.name,
+          ...(o.endpoint.index ? { index: o.endpoint.index.name } : {}),
+          target: o.endpoint.connector.target,
+          settings: o.endpoint.connector.settings,
+          queued_records: o.queuedRecords,
+          metrics,
+          ...(capacity ? { capacity } : {}),
+          ...(hot_keys ? { hot_keys } : {}),
+          ...outputRunnerStatus(o),
+        }];
+      })),
     };
   }
 }

@@ -16,6 +16,7 @@ import {
 import { requireTable, type SimState } from './state.js';
 import type { SimTable, StoredItem } from './tables.js';
 import { measureItem, measureKey } from './validate.js';
+import { consumedCapacityOf, wantsConsumedCapacity } from './writes.js';
 
 const MAX_TRANSACTION_ACTIONS = 100;
 const TRANSACTION_COST_FACTOR = 2;
@@ -88,7 +89,16 @@ export function transactWriteItems(state: SimState, body: RequestBody): unknown 
     if (action.kind !== 'ConditionCheck') state.stats.add(action.table.name, 'written_items', 1);
   }
   if (typeof token === 'string' && fingerprint !== undefined) state.tokens.remember(token, fingerprint, state.now());
-  return {};
+  return wantsConsumedCapacity(body) ? { ConsumedCapacity: consumedCapacityOf(unitsByTable(actions)) } : {};
+}
+
+/** Write units by table, in the order the tables first appear among the writes. */
+function unitsByTable(actions: readonly PreparedAction[]): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const action of actions) {
+    if (action.kind !== 'ConditionCheck') units.set(action.table.name, (units.get(action.table.name) ?? 0) + action.units);
+  }
+  return units;
 }
 
 function prepareAction(state: SimState): (element: unknown) => PreparedAction {

@@ -117,7 +117,7 @@ export function batchWriteItem(state: SimState, body: RequestBody): unknown {
   }
   return {
     UnprocessedItems: unprocessed ?? {},
-    ...(consumed ? { ConsumedCapacity: [...consumed].map(([TableName, CapacityUnits]) => ({ TableName, CapacityUnits })) } : {}),
+    ...(consumed ? { ConsumedCapacity: consumedCapacityOf(consumed) } : {}),
   };
 }
 
@@ -198,6 +198,11 @@ function singleWriteResult(body: RequestBody, table: SimTable, oldItem: WireItem
     ...(body['ReturnValues'] === 'ALL_OLD' && oldItem ? { Attributes: oldItem } : {}),
     ...(wantsConsumedCapacity(body) ? { ConsumedCapacity: { TableName: table.name, CapacityUnits: units } } : {}),
   };
+}
+
+/** The ConsumedCapacity of a multi-table call, as DynamoDB returns it for TOTAL: one entry per table written. */
+export function consumedCapacityOf(unitsByTable: ReadonlyMap<string, number>): Array<{ TableName: string; CapacityUnits: number }> {
+  return [...unitsByTable].map(([TableName, CapacityUnits]) => ({ TableName, CapacityUnits }));
 }
 
 export function wantsConsumedCapacity(body: RequestBody): boolean {

@@ -206,6 +206,38 @@ describe('same results as DynamoDB Local', () => {
       assert.equal(await outcomeOf(step, simClient, ''), local);
     }
   });
+
+  test('ConsumedCapacity comes back when asked for, per table, in 1 KB units, twice in a transaction, on the larger of old and new item', async () => {
+    type Call = (client: DynamoDBClient, table: string) => Promise<{ ConsumedCapacity?: Array<{ TableName?: string; CapacityUnits?: number }> }>;
+    const calls: Call[] = [
+      (c, t) => c.send(new BatchWriteItemCommand({ ReturnConsumedCapacity: 'TOTAL', RequestItems: { [t]: [put(sized(1, 1024)), put(sized(2, 1025)), put(sized(3, 3000))] } })),
+      (c, t) => c.send(new BatchWriteItemCommand({ RequestItems: { [t]: [put(sized(4, 10))] } })),
+      // Overwriting a 3000-byte item with a small one costs the larger; deleting costs the deleted item.
+      (c, t) => c.send(new BatchWriteItemCommand({ ReturnConsumedCapacity: 'TOTAL', RequestItems: { [t]: [put(sized(3, 10)), del(key(2))] } })),
+      (c, t) => c.send(new TransactWriteItemsCommand({ ReturnConsumedCapacity: 'TOTAL', TransactItems: [
+        { Put: { TableName: t, Item: sized(5, 2049) } }, { Delete: { TableName: t, Key: key(1) } },
+      ] })),
+      (c, t) => c.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: t, Item: sized(6, 10) } }] })),
+    ];
+    const run = async (client: DynamoDBClient): Promise<unknown[]> => {
+      const table = await createTable(client, { hash: ['id', 'N'], range: ['sort', 'S'] });
+      const answers: unknown[] = [];
+      for (const call of calls) {
+        const consumed = (await call(client, table)).ConsumedCapacity;
+        answers.push(consumed?.map((c) => ({ ...c, TableName: c.TableName === table ? 'the table' : c.TableName })));
+      }
+      return answers;
+    };
+    const local = await run(ddb.client);
+    assert.deepEqual(local, [
+      [{ TableName: 'the table', CapacityUnits: 1 + 2 + 3 }],
+      undefined,
+      [{ TableName: 'the table', CapacityUnits: 3 + 2 }],
+      [{ TableName: 'the table', CapacityUnits: 2 * (3 + 1) }],
+      undefined,
+    ], 'DynamoDB Local');
+    assert.deepEqual(await run(simClient), local, 'the simulator as DynamoDB Local');
+  });
 });
 
 test("dynaview's connector completes a table through a throttling, slow simulator", async () => {

@@ -42,6 +42,8 @@ describe('defaults', () => {
       max_retries: 10,
       request_timeout_millis: 30_000,
       pipelined_steps: false,
+      price_per_million_write_units: 0.625,
+      price_per_wcu_hour: 0.00065,
     });
   });
 
@@ -126,6 +128,10 @@ describe('each rule names the field, the rule and the bad value', () => {
       { field: 'request_timeout_millis', message: 'must be an integer from 1 to 2147483647 (got 2147483648)' }],
     ['request_timeout_millis must be an integer', { request_timeout_millis: 'fast' },
       { field: 'request_timeout_millis', message: 'must be an integer from 1 to 2147483647 (got "fast")' }],
+    ['price_per_million_write_units must not be negative', { price_per_million_write_units: -0.5 },
+      { field: 'price_per_million_write_units', message: 'must be a number of at least 0 (got -0.5)' }],
+    ['price_per_wcu_hour must be a number, not a price text', { price_per_wcu_hour: '$0.00065' },
+      { field: 'price_per_wcu_hour', message: 'must be a number of at least 0 (got "$0.00065")' }],
     ['put_condition_expression is only allowed in transactional mode', { put_condition_expression: 'attribute_exists(id)' },
       { field: 'put_condition_expression', message: 'is only allowed when write_mode is "transactional" (write_mode is "batch")' }],
     ['delete_condition_expression is only allowed in transactional mode', { write_mode: 'batch', delete_condition_expression: 'x = 1' },
@@ -205,6 +211,8 @@ describe('unknown fields', () => {
     ['max_retry', 'max_retries'],
     ['endpoint', 'endpoint_url'],
     ['aws_secret_acess_key', 'aws_secret_access_key'],
+    ['price_per_million_write_unit', 'price_per_million_write_units'],
+    ['price_per_wcu_hours', 'price_per_wcu_hour'],
   ];
   for (const [unknown, known] of suggestions) {
     test(`"${unknown}" is rejected with the suggestion "did you mean ${known}?"`, () => {
@@ -279,7 +287,8 @@ describe('the option list used for documentation', () => {
   const ALL_FIELDS = [
     'table', 'region', 'endpoint_url', 'aws_access_key_id', 'aws_secret_access_key', 'write_mode', 'batch_size',
     'max_buffer_size_bytes', 'max_concurrent_requests', 'threads', 'max_retries', 'request_timeout_millis', 'pipelined_steps',
-    'put_condition_expression', 'delete_condition_expression', 'dead_letter_path',
+    'put_condition_expression', 'delete_condition_expression', 'dead_letter_path', 'price_per_million_write_units',
+    'price_per_wcu_hour',
   ];
 
   test('documents every option, in the order of the product documentation', () => {
@@ -292,7 +301,7 @@ describe('the option list used for documentation', () => {
 
   test('gives every option a type and a description', () => {
     for (const option of DYNAMODB_OUTPUT_OPTIONS) {
-      assert.match(option.type, /^(string|integer|integer or null|boolean)$/, option.name);
+      assert.match(option.type, /^(string|integer|integer or null|boolean|number)$/, option.name);
       assert.ok(option.description.length > 20, option.name);
     }
     assert.equal(DYNAMODB_OUTPUT_OPTIONS.find((o) => o.name === 'max_retries')?.type, 'integer or null');

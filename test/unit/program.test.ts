@@ -37,7 +37,7 @@ test('JSON that does not parse is reported at its line and column in the program
 test('an escaped quote inside the property string keeps positions exact', () => {
   const sql = view(`[{"index": "v_idx", "name": "it''s", "transport": {"name": "dynamodb_output",\n "config": {"table": "xyz", "region": "r", "bogus": 1}}}]`);
   assert.deepEqual(problems(sql), [
-    'p.sql:3:44: connector v.it\'s: bogus: is not a DynamoDB output option (the options are table, region, endpoint_url, aws_access_key_id, aws_secret_access_key, write_mode, batch_size, max_buffer_size_bytes, max_concurrent_requests, threads, max_retries, request_timeout_millis, pipelined_steps, put_condition_expression, delete_condition_expression, dead_letter_path)',
+    'p.sql:3:44: connector v.it\'s: bogus: is not a DynamoDB output option (the options are table, region, endpoint_url, aws_access_key_id, aws_secret_access_key, write_mode, batch_size, max_buffer_size_bytes, max_concurrent_requests, threads, max_retries, request_timeout_millis, pipelined_steps, put_condition_expression, delete_condition_expression, dead_letter_path, price_per_million_write_units, price_per_wcu_hour)',
   ]);
 });
 
@@ -80,5 +80,12 @@ CREATE VIEW v AS SELECT id * 2 AS twice, UPPER(s) AS up, CAST(id AS DECIMAL(10, 
   const v = program.catalog.relations.get('v');
   assert.deepEqual(v?.columns.map((c) => [c.name, c.type.kind, c.nullable]), [
     ['twice', 'integer', false], ['up', 'varchar', true], ['d', 'decimal', false], ['missing', 'boolean', false],
+  ]);
+});
+
+test('a bad price option of a DynamoDB output is reported at its place in the program, with its rule', () => {
+  const sql = view('[{"index": "v_idx", "transport": {"name": "dynamodb_output",\n "config": {"table": "xyz", "region": "r", "price_per_wcu_hour": -1}}}]');
+  assert.deepEqual(problems(sql), [
+    'p.sql:3:44: connector v.unnamed-0: price_per_wcu_hour: must be a number of at least 0 (got -1)',
   ]);
 });

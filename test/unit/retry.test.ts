@@ -163,6 +163,44 @@ test('a transaction cancelled by a condition resubmits the rest at once with a n
   assert.deepEqual(outcome.written.map((r) => r.keyId), ['k0', 'k2']);
   assert.equal(outcome.retries, 0);
   assert.equal(metrics.get('transact_write_failures'), 0);
+  assert.equal(outcome.throttled, false, 'a condition is not throttling');
+  assert.deepEqual(outcome.throttledRequests, []);
+});
+
+test('a transaction cancelled for capacity names the items DynamoDB throttled, once per cancellation', async () => {
+  let calls = 0;
+  const api: DynamoDBWriteApi = {
+    batchWrite: () => { throw new Error('unused'); },
+    async transactWrite() {
+      calls += 1;
+      if (calls <= 2) {
+        throw awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }, { Code: 'None' }] });
+      }
+      return { $metadata: {}, ConsumedCapacity: [{ TableName: 't', CapacityUnits: 6 }] };
+    },
+  };
+  const metrics = new CountingMetrics();
+  const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(10), metrics }).write(puts(3));
+  assert.equal(outcome.throttled, true);
+  assert.deepEqual(outcome.throttledRequests.map((r) => r.keyId), ['k1', 'k1']);
+  assert.equal(metrics.get('consumed_wcu'), 6, 'only the call that went through reports consumed capacity');
+});
+
+test('batch mode counts the items returned unprocessed as throttled, and the consumed capacity of every answer', async () => {
+  let calls = 0;
+  const api: DynamoDBWriteApi = {
+    async batchWrite(input: BatchWriteItemCommandInput) {
+      calls += 1;
+      const requests = input.RequestItems!['t']!;
+      const unprocessed: Record<string, DynamoWriteRequest[]> = calls === 1 ? { t: requests.slice(1) } : {};
+      return { UnprocessedItems: unprocessed, ConsumedCapacity: [{ TableName: 't', CapacityUnits: calls === 1 ? 1 : 2 }], $metadata: {} };
+    },
+    transactWrite: () => { throw new Error('unused'); },
+  };
+  const metrics = new CountingMetrics();
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(10), metrics, keyIdOf }).write(puts(3));
+  assert.deepEqual(outcome.throttledRequests.map((r) => r.keyId), ['k1', 'k2']);
+  assert.equal(metrics.get('consumed_wcu'), 3);
 });
 
 test('a conflicted transaction is retried with backoff and the same token', async () => {

@@ -36,11 +36,13 @@ export class BatchChunkWriter implements ChunkWriter {
       let unprocessed: DynamoWriteRequest[];
       try {
         metrics.count('write_requests', 1);
-        const response = await api.batchWrite({ RequestItems: { [table]: pending.map(toDynamoRequest) } });
+        const response = await api.batchWrite({ RequestItems: { [table]: pending.map(toDynamoRequest) }, ReturnConsumedCapacity: 'TOTAL' });
+        progress.consumed(response.ConsumedCapacity);
         unprocessed = response.UnprocessedItems?.[table] ?? [];
-        if (unprocessed.length > 0 || wasRetriedBySdk(response)) progress.throttled = true;
+        // The SDK retries a call that wrote nothing for lack of capacity: all of its items were throttled.
+        if (wasRetriedBySdk(response)) progress.throttle(pending);
       } catch (error) {
-        if (isThrottlingError(error)) progress.throttled = true;
+        if (isThrottlingError(error)) progress.throttle(pending);
         if (isTransientError(error) && progress.mayRetry()) {
           await progress.backOff();
           continue;
@@ -59,6 +61,7 @@ export class BatchChunkWriter implements ChunkWriter {
       metrics.count('throttled_items', unprocessed.length);
       const byKey = new Map(pending.map((r) => [r.keyId, r]));
       pending = unprocessed.map((u) => byKey.get(this.options.keyIdOf(u))).filter((r): r is WriteRequest => r !== undefined);
+      progress.throttle(pending);
       if (!progress.mayRetry()) {
         progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `${pending.length} item(s) still unprocessed (throttled) after ${progress.retries} retries`);
         return;

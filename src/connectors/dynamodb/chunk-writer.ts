@@ -4,7 +4,7 @@
  * on, and the splitting of a rejected request to isolate the items at fault.
  */
 import type {
-  BatchWriteItemCommandInput, BatchWriteItemCommandOutput, TransactWriteItemsCommandInput, TransactWriteItemsCommandOutput,
+  BatchWriteItemCommandInput, BatchWriteItemCommandOutput, ConsumedCapacity, TransactWriteItemsCommandInput, TransactWriteItemsCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { WriteRequest } from './chunks.js';
 import type { MetricsSink } from './metrics.js';
@@ -40,6 +40,8 @@ export interface ChunkOutcome {
   readonly retries: number;
   /** Whether DynamoDB throttled any attempt of this chunk (the SDK's own retries included). */
   readonly throttled: boolean;
+  /** The requests DynamoDB throttled, once per time it did (the items of a call the SDK had to retry included). */
+  readonly throttledRequests: readonly WriteRequest[];
 }
 
 export interface ChunkWriter {
@@ -53,7 +55,8 @@ export type WriteGroup = (requests: readonly WriteRequest[]) => Promise<void>;
 export class ChunkProgress {
   /** Connector retries so far; max_retries bounds them for the whole chunk, its split parts included. */
   retries = 0;
-  throttled = false;
+  private throttled = false;
+  private readonly throttledRequests: WriteRequest[] = [];
   private readonly conditionFailed: WriteRequest[] = [];
   private readonly failures: ChunkFailure[] = [];
   private readonly started = performance.now();
@@ -72,6 +75,23 @@ export class ChunkProgress {
     this.retries += 1;
     this.metrics.count('retries', 1);
     await this.retry.wait(this.retries);
+  }
+
+  /** DynamoDB throttled these requests: returned them unprocessed, cancelled them for capacity, or refused their call. */
+  throttle(requests: readonly WriteRequest[]): void {
+    if (requests.length === 0) return;
+    this.throttled = true;
+    for (const request of requests) this.throttledRequests.push(request);
+  }
+
+  /**
+   * Counts the write units a successful call consumed, from the ConsumedCapacity it returns when
+   * asked for TOTAL. Failed calls return none, although DynamoDB may charge for some of them.
+   */
+  consumed(capacity: readonly ConsumedCapacity[] | undefined): void {
+    let units = 0;
+    for (const entry of capacity ?? []) units += entry.CapacityUnits ?? 0;
+    this.metrics.count('consumed_wcu', units);
   }
 
   suppress(requests: readonly WriteRequest[]): void {
@@ -103,6 +123,9 @@ export class ChunkProgress {
     this.metrics.observe('write_call_latency_microseconds', (performance.now() - this.started) * 1000);
     const unwritten = new Set([...this.conditionFailed, ...this.failures.flatMap((f) => f.requests)]);
     const written = unwritten.size === 0 ? this.chunk : this.chunk.filter((r) => !unwritten.has(r));
-    return { written, conditionFailed: this.conditionFailed, failures: this.failures, retries: this.retries, throttled: this.throttled };
+    return {
+      written, conditionFailed: this.conditionFailed, failures: this.failures, retries: this.retries,
+      throttled: this.throttled, throttledRequests: this.throttledRequests,
+    };
   }
 }

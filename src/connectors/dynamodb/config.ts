@@ -32,6 +32,10 @@ export interface DynamoDBOutputConfig {
   delete_condition_expression?: string;
   /** File that receives, one JSON line each, the records the connector gives up on. */
   dead_letter_path?: string;
+  /** USD per million write request units, for the estimated cost of an on-demand table. */
+  price_per_million_write_units: number;
+  /** USD per provisioned WCU per hour, for the estimated cost of a provisioned table. */
+  price_per_wcu_hour: number;
 }
 
 export interface OptionDoc {
@@ -159,6 +163,19 @@ const OPTIONS_SCHEMA = z.strictObject({
       + 'retries exhausted. Created if missing; a path that cannot be opened for appending is a configuration error. '
       + 'Writes suppressed by a condition expression are not dead letters.',
     rule: 'must be a non-blank file path',
+  }),
+  // us-east-1 list prices of the Standard table class as published after the November 2024 price cut.
+  price_per_million_write_units: z.number().min(0).default(0.625).register(optionMeta, {
+    description: 'Price in USD of one million write request units, used for the estimated cost of an on-demand '
+      + '(PAY_PER_REQUEST) table in /status and the final summary. The default is the us-east-1 list price as '
+      + 'published in November 2024; set your region\'s price.',
+    rule: 'must be a number of at least 0',
+  }),
+  price_per_wcu_hour: z.number().min(0).default(0.00065).register(optionMeta, {
+    description: 'Price in USD of one provisioned write capacity unit for one hour, used for the estimated cost of a '
+      + 'provisioned table in /status and the final summary. The default is the us-east-1 list price as published '
+      + 'in November 2024; set your region\'s price.',
+    rule: 'must be a number of at least 0',
   }),
 });
 

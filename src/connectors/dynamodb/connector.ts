@@ -14,6 +14,7 @@ import {
   OUTPUT_INDEX_INVALID, type OutputBatchResult, type OutputConnector, type OutputContext, type OutputDefinition, type OutputOpenOptions,
   type OutputStatus, type OutputTransport, type OutputTransportEntry, type OutputView,
 } from '../outputs/output.js';
+import { describeCapacity } from './capacity-cost.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
 import { compileRowEncoder } from './encode.js';
 import { checkTypedDynamoDBOutput, openTypedDynamoDBOutput, StepWriteError, type DynamoDBOutput } from './output.js';
@@ -119,12 +120,16 @@ export class DynamoDBConnector implements OutputConnector {
   status(): OutputStatus {
     const m = this.output.metrics();
     const skipped = m.duplicate_keys_skipped + m.oversized_items_dropped + m.invalid_items_dropped + m.condition_check_failures;
+    const capacity = this.output.capacity();
     return {
       written: m.records_written,
       retries: m.retries,
       dropped: m.oversized_items_dropped + m.invalid_items_dropped + m.duplicate_keys_skipped + m.failed_items,
-      summary: `${m.records_written} written (${m.puts_written} puts, ${m.deletes_written} deletes), ${m.retries} retries, ${skipped} skipped, ${m.failed_items} failed`,
+      summary: `${m.records_written} written (${m.puts_written} puts, ${m.deletes_written} deletes), ${m.retries} retries, ${skipped} skipped, ${m.failed_items} failed`
+        + `; ${describeCapacity(capacity)}`,
       metrics: m,
+      capacity,
+      hot_keys: this.output.hotKeys(),
     };
   }
 

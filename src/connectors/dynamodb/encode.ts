@@ -18,6 +18,7 @@ import { formatSqlType, parseSqlType } from '../../sql/parse-type.js';
 import { parseTypeCatalog, userTypeFields, type UserTypes } from '../../sql/resolve-type.js';
 import type { SqlField, SqlType } from '../../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../../sql/temporal.js';
+import { identityOf } from './key-identity.js';
 
 export type Item = Record<string, AttributeValue>;
 export type KeyAttributeType = 'S' | 'N' | 'B';
@@ -565,28 +566,6 @@ function compileKeyEncoder(type: SqlType, role: 'HASH' | 'RANGE'): Encode {
     }
     default:
       return unreachable(`key type ${label}`);
-  }
-}
-
-/** One part of a key identity; type letter and length make the concatenation unambiguous. */
-function identityOf(value: AttributeValue | undefined): string {
-  if (value?.N !== undefined) {
-    // "1.50" and "1.5" are the same DynamoDB key.
-    const n = canonicalOrRaw(value.N);
-    return `N${n.length}:${n}`;
-  }
-  if (value?.S !== undefined) return `S${value.S.length}:${value.S}`;
-  if (value?.B !== undefined) return `B${value.B.length}:${Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('latin1')}`;
-  // Missing or not a key type: DynamoDB rejects such a key, so no identity is needed to tell them apart.
-  return '-';
-}
-
-// DynamoDB rejects malformed number text anyway; its identity need only be stable.
-function canonicalOrRaw(text: string): string {
-  try {
-    return normalizeDecimal(text);
-  } catch {
-    return text;
   }
 }
 

@@ -6,6 +6,7 @@
 import { DescribeTableCommand, type DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { DynaviewError, SchemaMismatchError, TableNotFoundError, type ErrorContext } from '../../errors.js';
 import { formatSqlType } from '../../sql/parse-type.js';
+import { billingOf, type TableBilling } from './capacity-cost.js';
 import type { RowEncoder } from './encode.js';
 import { describeAwsError } from './retry.js';
 
@@ -22,15 +23,22 @@ export interface KeySchemaSubject {
   encoder: RowEncoder;
 }
 
-/** Describes the table and returns which index column is its partition key and which its sort key. */
-export async function checkTableKeySchema(client: DynamoDBClient, subject: KeySchemaSubject): Promise<KeyRoles> {
+export interface CheckedTable {
+  /** Which index column is the table's partition key and which its sort key. */
+  keyRoles: KeyRoles;
+  /** The table's billing mode and provisioned write capacity, for the cost estimate. */
+  billing: TableBilling;
+}
+
+/** Describes the table (one DescribeTable call) and checks its key schema against the index. */
+export async function checkTableKeySchema(client: DynamoDBClient, subject: KeySchemaSubject): Promise<CheckedTable> {
   let table: TableDescription | undefined;
   try {
     table = (await client.send(new DescribeTableCommand({ TableName: subject.table }))).Table;
   } catch (error) {
     throw describeTableError(error, subject);
   }
-  return compareKeySchema(table ?? {}, subject);
+  return { keyRoles: compareKeySchema(table ?? {}, subject), billing: billingOf(table ?? {}) };
 }
 
 export function compareKeySchema(table: TableDescription, subject: KeySchemaSubject): KeyRoles {

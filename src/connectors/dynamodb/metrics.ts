@@ -33,6 +33,11 @@ export const COUNTERS = {
     name: 'dynamodb_output_request_splits_total',
     help: 'Requests DynamoDB rejected as a whole (ValidationException) and that were split in two to isolate the items at fault; a rising value means records the table refuses.',
   },
+  consumed_wcu: {
+    name: 'dynamodb_output_consumed_wcu_total',
+    help: 'Write capacity units DynamoDB reported as consumed (ReturnConsumedCapacity TOTAL) by successful write calls, '
+      + 'transactional writes counting twice; its rate is what an on-demand table is billed for, or how much of its provisioned capacity is used.',
+  },
   dead_letters: {
     name: 'dynamodb_output_dead_letters_total',
     help: 'Records appended to the dead-letter file (dead_letter_path): given up on, not in the table, kept for inspection and replay.',
@@ -55,6 +60,10 @@ export const GAUGES = {
   concurrency_limit: {
     name: 'dynamodb_output_concurrency_limit',
     help: 'Write requests allowed in flight (summed over workers): max_concurrent_requests, lowered while DynamoDB throttles.',
+  },
+  provisioned_wcu: {
+    name: 'dynamodb_output_provisioned_wcu',
+    help: 'Provisioned write capacity units of the table, as DescribeTable reported them when the connector opened; 0 for an on-demand table.',
   },
 } as const satisfies Record<string, MetricDef>;
 

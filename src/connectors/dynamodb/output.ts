@@ -12,7 +12,10 @@ import type { DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import { parseDynamoDBOutputConfig, redactConfig, type DynamoDBOutputConfig } from './config.js';
 import { openDeadLetterFile } from './dead-letters.js';
+import type { OutputCapacity, OutputHotKeys } from '../outputs/output.js';
+import { estimateCapacity, type TableBilling } from './capacity-cost.js';
 import { compileRowEncoder, parseEncoderTypes, type EncoderView, type RowEncoder } from './encode.js';
+import { HotKeyWarnings, hotKeysStatus, keyText, mergeHotKeys, type HotKeysSnapshot } from './hot-keys.js';
 import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
@@ -78,16 +81,21 @@ export interface DynamoDBOutput {
    */
   writeStep(changes: Iterable<Update>): Promise<StepResult>;
   metrics(): MetricsSnapshot;
+  /** Write units consumed so far, the table's billing mode, and the estimated cost of the run's writes. */
+  capacity(): OutputCapacity;
+  /** The partition keys that received the most writes and throttled items in the last 30 to 60 seconds. */
+  hotKeys(): OutputHotKeys;
   /** Prometheus text exposition of the registry holding this connector's metrics. */
   metricsText(): Promise<string>;
   /** Waits for in-flight writes, then stops the workers and releases connections. */
   close(): Promise<void>;
 }
 
-/** What `checkDynamoDBOutput` established: the validated configuration and the table's key roles. */
+/** What `checkDynamoDBOutput` established: the validated configuration, the table's key roles and its billing. */
 export interface CheckedOutput {
   config: DynamoDBOutputConfig;
   keyRoles: KeyRoles;
+  billing: TableBilling;
 }
 
 /**
@@ -123,11 +131,11 @@ export async function checkTypedDynamoDBOutput(options: CheckOptions<TypedOutput
   const encoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types: options.types });
   const client = createDynamoDBClient(config);
   try {
-    const keyRoles = await checkTableKeySchema(client, {
+    const { keyRoles, billing } = await checkTableKeySchema(client, {
       connector: options.name, table: config.table, region: config.region, index: options.index.name,
       view: options.view.name, encoder, ...(config.endpoint_url ? { endpoint: config.endpoint_url } : {}),
     });
-    return { config, keyRoles };
+    return { config, keyRoles, billing };
   } finally {
     client.destroy();
   }
@@ -135,7 +143,7 @@ export async function checkTypedDynamoDBOutput(options: CheckOptions<TypedOutput
 
 /** `openDynamoDBOutput` for a view whose types are parsed already. */
 export async function openTypedDynamoDBOutput(options: TypedOutputOptions): Promise<DynamoDBOutput> {
-  const { config, keyRoles } = await checkTypedDynamoDBOutput(options);
+  const { config, keyRoles, billing } = await checkTypedDynamoDBOutput(options);
   const types = options.types;
   if (options.interceptWrites && config.threads > 1) {
     throw new DynaviewError('CONFIG_INVALID',
@@ -146,10 +154,13 @@ export async function openTypedDynamoDBOutput(options: TypedOutputOptions): Prom
   const logger = (options.logger ?? SILENT_LOGGER).child({ connector: options.name });
   const keyEncoder = compileRowEncoder({ connector: options.name, view: options.view, index: options.index, types, keyRoles });
   const deadLetters = config.dead_letter_path === undefined ? null : await openDeadLetterFile(config.dead_letter_path, options.name);
-  return new Output(options.name, config, setup, metrics, logger, keyEncoder, deadLetters, options.interceptWrites);
+  return new Output(options.name, config, setup, billing, metrics, logger, keyEncoder, deadLetters, options.interceptWrites);
 }
 
 const THROUGHPUT_LOG_INTERVAL_MS = 60_000;
+/** Hot keys are looked at for a warning this often, and after a step unless they just were. */
+const HOT_KEY_CHECK_INTERVAL_MS = 1_000;
+const MS_PER_HOUR = 3_600_000;
 
 /** A step whose writes have all finished, before its dead letters are appended and its result delivered. */
 interface FinishedStep {
@@ -168,11 +179,18 @@ class Output implements DynamoDBOutput {
   private steps = 0;
   private closing: Promise<void> | undefined;
   private throughput = { since: performance.now(), records: 0, bytes: 0, retries: 0, steps: 0 };
+  private readonly openedAt = performance.now();
+  private closedAt: number | undefined;
+  private readonly hotKeyWarnings = new HotKeyWarnings();
+  private hotKeysCheckedAt = Number.NEGATIVE_INFINITY;
+  /** A step can take minutes on a throttled table: the warning must not wait for its end. */
+  private readonly hotKeyTimer = setInterval(() => this.warnOfHotKeys(), HOT_KEY_CHECK_INTERVAL_MS).unref();
 
   constructor(
     readonly name: string,
     private readonly config: DynamoDBOutputConfig,
     setup: PartitionSetup,
+    private readonly billing: TableBilling,
     private readonly meters: ConnectorMetrics,
     private readonly logger: Logger,
     private readonly keyEncoder: RowEncoder,
@@ -180,6 +198,7 @@ class Output implements DynamoDBOutput {
     interceptWrites: DynamoDBOutputOptions['interceptWrites'],
   ) {
     this.settings = redactConfig(config);
+    meters.shift('provisioned_wcu', billing.provisionedWcu ?? 0);
     if (config.threads === 1) {
       const { writer, client } = buildPartition(setup, meters, interceptWrites ? { wrapApi: interceptWrites } : {});
       this.partitions = [new InProcessPartition(writer, client)];
@@ -221,13 +240,50 @@ class Output implements DynamoDBOutput {
     return this.meters.text();
   }
 
+  capacity(): OutputCapacity {
+    // Provisioned capacity is paid for while the connector runs, so the clock stops when it closes.
+    const hours = ((this.closedAt ?? performance.now()) - this.openedAt) / MS_PER_HOUR;
+    return estimateCapacity(this.billing, this.meters.snapshot().consumed_wcu, hours, {
+      perMillionWriteUnits: this.config.price_per_million_write_units,
+      perWcuHour: this.config.price_per_wcu_hour,
+    });
+  }
+
+  hotKeys(): OutputHotKeys {
+    return hotKeysStatus(this.hotKeySnapshot());
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.doneTail;
+      clearInterval(this.hotKeyTimer);
       await Promise.all(this.partitions.map((p) => p.close()));
       await this.deadLetters?.close();
+      this.closedAt = performance.now();
     })();
     return this.closing;
+  }
+
+  private hotKeySnapshot(): HotKeysSnapshot {
+    return mergeHotKeys(this.partitions.map((p) => p.hotKeys()));
+  }
+
+  /** Warns, once per window and key, of a partition key taking a large share of a throttled table's writes. */
+  private warnOfHotKeys(): void {
+    const now = performance.now();
+    if (now - this.hotKeysCheckedAt < HOT_KEY_CHECK_INTERVAL_MS) return;
+    this.hotKeysCheckedAt = now;
+    const snapshot = this.hotKeySnapshot();
+    for (const warning of this.hotKeyWarnings.check(snapshot, now)) {
+      const key = keyText(warning.identity);
+      const percent = Math.round(warning.share * 100);
+      this.logger.warn({
+        table: this.config.table, key, share: warning.share, writes: warning.writes, window_writes: warning.writesTotal,
+        window_throttled_items: warning.throttledTotal, window_seconds: Math.round(snapshot.windowSeconds),
+      }, `hot partition key ${key}: ${percent}% of the ${warning.writesTotal} writes to table ${this.config.table} in the last `
+        + `${Math.round(snapshot.windowSeconds)}s while DynamoDB throttled ${warning.throttledTotal} item(s); a partition key gets at `
+        + 'most 1,000 WCU/s whatever the table\'s capacity: spread the writes over more key values, or raise the capacity');
+    }
   }
 
   private start(step: number, updates: Update[]): { staged: Promise<unknown>; done: Promise<FinishedStep> } {
@@ -256,6 +312,7 @@ class Output implements DynamoDBOutput {
       durationMs: performance.now() - startedAt,
     };
     this.logStep(result);
+    this.warnOfHotKeys();
     return { result, failures: report.failures, deadLetters: report.deadLetters };
   }
 

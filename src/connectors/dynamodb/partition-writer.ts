@@ -16,6 +16,7 @@ import { deadLetterLine, type DeadLetterReason, type DeadRecord } from './dead-l
 import type { Item, RowEncoder } from './encode.js';
 import { itemSize, MAX_ITEM_SIZE_BYTES } from './item-size.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import type { HotKeysSnapshot, HotKeyTracker } from './hot-keys.js';
 import { KeyOrdering } from './key-ordering.js';
 import type { MetricsSink } from './metrics.js';
 
@@ -80,6 +81,8 @@ export interface PartitionWriterOptions {
   pipelined: boolean;
   /** Turn the records given up on into dead-letter lines (the connector has a dead_letter_path). */
   deadLetters: boolean;
+  /** Counts written and throttled items by partition key. */
+  hotKeys: HotKeyTracker;
 }
 
 /** A step being written: `staged` once all its writes are handed out, `done` once they have finished. */
@@ -98,6 +101,11 @@ export class PartitionWriter {
     this.concurrency = new AdaptiveConcurrency(this.slots, options.maxConcurrentRequests);
     options.metrics.shift('concurrency_limit', options.maxConcurrentRequests);
     this.ordering = options.pipelined ? new KeyOrdering() : null;
+  }
+
+  /** This worker's hot keys as of `nowMs`. */
+  hotKeySnapshot(nowMs: number): HotKeysSnapshot {
+    return this.options.hotKeys.snapshot(nowMs);
   }
 
   /** `stepNumber` is the connector's step number, for dead letters. */
@@ -269,7 +277,7 @@ class StepWrite {
     if (live.length === 0) return;
     metrics.count('write_chunks', 1);
     const outcome = await chunkWriter.write(live).catch((error: unknown): ChunkOutcome => ({
-      written: [], conditionFailed: [], retries: 0, throttled: false,
+      written: [], conditionFailed: [], retries: 0, throttled: false, throttledRequests: [],
       failures: [{ requests: live, code: 'DYNAMODB_WRITE_FAILED', reason: `unexpected error: ${String(error)}` }],
     }));
     const limitBefore = this.concurrency.limit;
@@ -279,13 +287,16 @@ class StepWrite {
   }
 
   private record(outcome: ChunkOutcome): void {
-    const { metrics } = this.options;
+    const { metrics, hotKeys } = this.options;
+    hotKeys.advance(performance.now());
     let puts = 0;
     let bytes = 0;
     for (const request of outcome.written) {
       if (request.kind === 'put') puts += 1;
       bytes += request.size;
+      hotKeys.wrote(request.keyId);
     }
+    for (const request of outcome.throttledRequests) hotKeys.throttled(request.keyId);
     const deletes = outcome.written.length - puts;
     this.report.puts += puts;
     this.report.deletes += deletes;

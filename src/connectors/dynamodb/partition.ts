@@ -10,6 +10,7 @@ import type { ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import type { DynamoDBOutputConfig } from './config.js';
 import { compileRowEncoder, type EncoderView, type RowEncoder } from './encode.js';
+import { HotKeyTracker, partitionIdentityOf } from './hot-keys.js';
 import { MAX_BATCH_WRITE_BYTES, MAX_TRANSACTION_BYTES } from './item-size.js';
 import type { KeyRoles } from './key-schema.js';
 import type { MetricsSink } from './metrics.js';
@@ -59,6 +60,7 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
     maxConcurrentRequests: config.max_concurrent_requests,
     pipelined: config.pipelined_steps,
     deadLetters: config.dead_letter_path !== undefined,
+    hotKeys: new HotKeyTracker(partitionIdentityOf(encoder.keyColumns, keyRoles), performance.now()),
     limits: {
       maxRequests: config.batch_size,
       flushBytes: config.max_buffer_size_bytes,

@@ -74,14 +74,16 @@ export class TransactChunkWriter implements ChunkWriter {
     while (pending.length > 0) {
       try {
         metrics.count('write_requests', 1);
-        const response = await api.transactWrite({ TransactItems: pending.map((r) => this.toTransactItem(r)), ClientRequestToken: token });
-        if (wasRetriedBySdk(response)) progress.throttled = true;
+        const response = await api.transactWrite({
+          TransactItems: pending.map((r) => this.toTransactItem(r)), ClientRequestToken: token, ReturnConsumedCapacity: 'TOTAL',
+        });
+        progress.consumed(response.ConsumedCapacity);
+        if (wasRetriedBySdk(response)) progress.throttle(pending);
         return;
       } catch (error) {
         const cancelled = isCancellation(error);
-        if (isThrottlingError(error) || (cancelled && error.CancellationReasons?.some((r) => THROTTLING_REASONS.has(r.Code ?? '')))) {
-          progress.throttled = true;
-        }
+        if (isThrottlingError(error)) progress.throttle(pending);
+        else if (cancelled) progress.throttle(throttledItems(error.CancellationReasons, pending));
         const verdict = cancelled ? judgeCancellation(error.CancellationReasons, pending.length) : undefined;
         if (verdict) {
           const settled = new Set([...verdict.conditionFailed, ...verdict.rejected.map((r) => r.index)]);
@@ -123,6 +125,11 @@ export class TransactChunkWriter implements ChunkWriter {
     }
     return { Delete: { TableName: table, Key: request.attributes, ...(deleteCondition ? { ConditionExpression: deleteCondition } : {}) } };
   }
+}
+
+/** The items a cancellation names as over capacity; reasons are ordered like the items. */
+function throttledItems(reasons: readonly CancellationReason[] | undefined, items: readonly WriteRequest[]): WriteRequest[] {
+  return items.filter((_, i) => THROTTLING_REASONS.has(reasons?.[i]?.Code ?? ''));
 }
 
 function isCancellation(error: unknown): error is { name: string; CancellationReasons?: CancellationReason[] } {

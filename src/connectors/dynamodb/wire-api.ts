@@ -7,7 +7,7 @@
  * these two calls carry every row the connector writes.
  */
 import type {
-  AttributeValue, BatchWriteItemCommandInput, BatchWriteItemCommandOutput, CancellationReason, DynamoDBClient,
+  AttributeValue, BatchWriteItemCommandInput, BatchWriteItemCommandOutput, CancellationReason, ConsumedCapacity, DynamoDBClient,
   TransactWriteItemsCommandInput, TransactWriteItemsCommandOutput, WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
@@ -48,18 +48,18 @@ export function wireApiOf(client: DynamoDBClient, options: WireOptions): DynamoD
   const call = createCaller(client.config, options.binaryValues ? binaryAsBase64 : undefined);
   return {
     batchWrite: async (input) => {
-      const output = await call('BatchWriteItem', input);
-      return { ...output, UnprocessedItems: fromWireRequestMap(output.body.UnprocessedItems) } as BatchWriteItemCommandOutput;
+      const { body, $metadata } = await call('BatchWriteItem', input);
+      return { $metadata, UnprocessedItems: fromWireRequestMap(body.UnprocessedItems), ConsumedCapacity: body.ConsumedCapacity } as BatchWriteItemCommandOutput;
     },
     transactWrite: async (input) => {
-      const output = await call('TransactWriteItems', input);
-      return { $metadata: output.$metadata } as TransactWriteItemsCommandOutput;
+      const { body, $metadata } = await call('TransactWriteItems', input);
+      return { $metadata, ConsumedCapacity: body.ConsumedCapacity } as TransactWriteItemsCommandOutput;
     },
   };
 }
 
 type Operation = 'BatchWriteItem' | 'TransactWriteItems';
-type CallOutput = { body: { UnprocessedItems?: Record<string, WriteRequest[]> }; $metadata: Metadata };
+type CallOutput = { body: { UnprocessedItems?: Record<string, WriteRequest[]>; ConsumedCapacity?: ConsumedCapacity[] }; $metadata: Metadata };
 
 type Replacer = (key: string, value: unknown) => unknown;
 

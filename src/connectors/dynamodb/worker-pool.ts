@@ -8,6 +8,7 @@ import { DynaviewError } from '../../errors.js';
 import type { Update } from '../../schema.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RowEncoder } from './encode.js';
+import { EMPTY_HOT_KEYS, type HotKeysSnapshot } from './hot-keys.js';
 import type { ConnectorMetrics } from './metrics.js';
 import type { PartitionWriter, StartedStep, StepReport } from './partition-writer.js';
 import type { PartitionSetup } from './partition.js';
@@ -16,6 +17,8 @@ import { fnv1a } from '../../util/hash.js';
 
 export interface Partition {
   startStep(updates: Update[], step: number): StartedStep;
+  /** The partition's hot keys: current in the calling thread, at most a fraction of a second old from a worker thread. */
+  hotKeys(): HotKeysSnapshot;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,10 @@ export class InProcessPartition implements Partition {
 
   startStep(updates: Update[], step: number): StartedStep {
     return this.writer.startStep(updates, step);
+  }
+
+  hotKeys(): HotKeysSnapshot {
+    return this.writer.hotKeySnapshot(performance.now());
   }
 
   async close(): Promise<void> {
@@ -42,6 +49,7 @@ export class ThreadPartition implements Partition {
   private readonly waiters = new Map<number, Waiter>();
   private readonly exited: Promise<void>;
   private crash: DynaviewError | undefined;
+  private latestHotKeys = EMPTY_HOT_KEYS;
 
   constructor(setup: PartitionSetup, private readonly metrics: ConnectorMetrics, ordinal: number) {
     this.worker = new Worker(new URL('./worker-thread.js', import.meta.url), { workerData: setup });
@@ -78,6 +86,10 @@ export class ThreadPartition implements Partition {
     return { staged: stagedPromise, done };
   }
 
+  hotKeys(): HotKeysSnapshot {
+    return this.latestHotKeys;
+  }
+
   async close(): Promise<void> {
     if (!this.crash) this.post({ type: 'close' });
     await this.exited;
@@ -91,6 +103,9 @@ export class ThreadPartition implements Partition {
     switch (message.type) {
       case 'metrics':
         applyMetrics(this.metrics, message.batch);
+        return;
+      case 'hot-keys':
+        this.latestHotKeys = message.snapshot;
         return;
       case 'step-staged':
         this.waiters.get(message.step)?.staged();

@@ -1,6 +1,7 @@
 /** Messages between the connector and its worker threads. */
 import type { SerializedError } from '../../errors.js';
 import type { Update } from '../../schema.js';
+import type { HotKeysSnapshot } from './hot-keys.js';
 import type { CounterKey, GaugeKey, HistogramKey } from './metrics.js';
 import type { StepReport } from './partition-writer.js';
 
@@ -16,6 +17,7 @@ export interface MetricsBatch {
 
 export type FromWorker =
   | { type: 'metrics'; batch: MetricsBatch }
+  | { type: 'hot-keys'; snapshot: HotKeysSnapshot }
   | { type: 'step-staged'; step: number }
   | { type: 'step-done'; step: number; report: StepReport }
   | { type: 'step-failed'; step: number; error: SerializedError }

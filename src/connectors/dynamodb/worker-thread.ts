@@ -44,12 +44,26 @@ if (!port) throw new Error('worker-thread.js must run as a worker thread');
 const post = (message: FromWorker): void => port.postMessage(message);
 const metrics = new ForwardingMetrics(post);
 const { writer, client } = buildPartition(workerData as PartitionSetup, metrics);
-const ticker = setInterval(() => metrics.flush(), FORWARD_INTERVAL_MS);
+let hotKeysShown = false;
+const ticker = setInterval(() => {
+  metrics.flush();
+  forwardHotKeys();
+}, FORWARD_INTERVAL_MS);
+
+/** Sends the hot keys while the window holds some, and once more when it has emptied. */
+function forwardHotKeys(): void {
+  const snapshot = writer.hotKeySnapshot(performance.now());
+  const empty = snapshot.writesTotal === 0 && snapshot.throttledTotal === 0;
+  if (empty && !hotKeysShown) return;
+  post({ type: 'hot-keys', snapshot });
+  hotKeysShown = !empty;
+}
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
     clearInterval(ticker);
     metrics.flush();
+    forwardHotKeys();
     client.destroy();
     post({ type: 'closed' });
     port.close();

@@ -102,6 +102,27 @@ export interface OutputStatus {
   summary: string;
   /** Every counter of the connector. */
   metrics: Readonly<Record<string, number>>;
+  /** Write capacity the target consumed and its estimated cost, for targets that charge for it (DynamoDB). */
+  capacity?: OutputCapacity;
+  /** The partition keys that received the most writes and throttled items lately (DynamoDB). */
+  hot_keys?: OutputHotKeys;
+}
+
+/** /status `capacity` of an output. */
+export interface OutputCapacity {
+  billing_mode: 'PAY_PER_REQUEST' | 'PROVISIONED' | null;
+  consumed_wcu_total: number;
+  provisioned_wcu: number | null;
+  estimated_cost_usd: number;
+  /** How the estimate was computed, with the figures it used. */
+  price_basis: string;
+}
+
+/** /status `hot_keys` of an output: keys as text (cut to 64 characters), with their counts in the window. */
+export interface OutputHotKeys {
+  window_seconds: number;
+  writes: Array<{ key: string; count: number }>;
+  throttled: Array<{ key: string; count: number }>;
 }
 
 export interface OutputConnector {
