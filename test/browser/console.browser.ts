@@ -182,21 +182,29 @@ test('the console draws the program and the run\'s own figures, follows them as 
 test('capacity, hot keys and banners are drawn when /status has them, and nothing in their place when it has not', { timeout: 60_000 }, async () => {
   let wcu = 0;
   // The run's own status, with what a connector reporting capacity and hot keys adds to it, a stall and a failure.
-  const page = await openConsole((opening) => opening.route('**/status', async (route) => {
-    const real = await (await route.fetch()).json() as Status & Record<string, unknown>;
-    wcu += 50;
-    real.outputs['big_orders.ddb'] = {
-      ...real.outputs['big_orders.ddb']!,
-      failed_items: wcu / 50,
-      last_errors: [{ time: '2026-01-02T03:04:05.000Z', code: 'DYNAMODB_ITEM_TOO_LARGE', message: 'connector big_orders.ddb: item over 400 KB', key: '{"id":42}' }],
-      capacity: { billing_mode: 'PAY_PER_REQUEST', consumed_wcu_total: wcu, provisioned_wcu: null, estimated_cost_usd: 0.0125, price_basis: 'on-demand, $0.625 per million WRU (us-east-1)' },
-      hot_keys: { window_seconds: 60, writes: [{ key: '{"id":7}', count: 12 }, { key: '{"id":9}', count: 4 }], throttled: [] },
-    };
-    for (const field of ['capacity', 'hot_keys']) delete real.outputs['totals.ddb']![field];
-    real.outputs['totals.ddb'] = { ...real.outputs['totals.ddb']!, fatal: 'connector totals.ddb: DynamoDB rejected the credentials' };
-    real['stalled'] = { since: new Date().toISOString(), seconds: 12, outputs: ['big_orders.ddb'] };
-    await route.fulfill({ json: real });
-  }));
+  const page = await openConsole(async (opening) => {
+    // totals.ddb reports no capacity here, in its history as in its status.
+    await opening.route('**/status/history', async (route) => {
+      const history = await (await route.fetch()).json() as { samples: Array<{ outputs: Record<string, Record<string, unknown>> }> };
+      for (const sample of history.samples) delete sample.outputs['totals.ddb']?.['capacity'];
+      await route.fulfill({ json: history });
+    });
+    await opening.route('**/status', async (route) => {
+      const real = await (await route.fetch()).json() as Status & Record<string, unknown>;
+      wcu += 50;
+      real.outputs['big_orders.ddb'] = {
+        ...real.outputs['big_orders.ddb']!,
+        failed_items: wcu / 50,
+        last_errors: [{ time: '2026-01-02T03:04:05.000Z', code: 'DYNAMODB_ITEM_TOO_LARGE', message: 'connector big_orders.ddb: item over 400 KB', key: '{"id":42}' }],
+        capacity: { billing_mode: 'PAY_PER_REQUEST', consumed_wcu_total: wcu, provisioned_wcu: null, estimated_cost_usd: 0.0125, price_basis: 'on-demand, $0.625 per million WRU (us-east-1)' },
+        hot_keys: { window_seconds: 60, writes: [{ key: '{"id":7}', count: 12 }, { key: '{"id":9}', count: 4 }], throttled: [] },
+      };
+      for (const field of ['capacity', 'hot_keys']) delete real.outputs['totals.ddb']![field];
+      real.outputs['totals.ddb'] = { ...real.outputs['totals.ddb']!, fatal: 'connector totals.ddb: DynamoDB rejected the credentials' };
+      real['stalled'] = { since: new Date().toISOString(), seconds: 12, outputs: ['big_orders.ddb'] };
+      await route.fulfill({ json: real });
+    });
+  });
   // Opened well into the run, the page starts its charts from the server's last minutes.
   await drawn(page, 1, 20_000);
   assert.ok(number(await page.locator('[data-chart="big_orders.ddb"]').getAttribute('data-points')) >= 10, 'the chart starts with the samples of the run so far');
