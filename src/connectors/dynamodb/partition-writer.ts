@@ -114,9 +114,10 @@ export class PartitionWriter {
   }
 
   /**
-   * The step's updates by key identity. Most keys have a single update, kept without an array; the
-   * encoded keys are not kept, because a large step would hold them all at once (put items carry
-   * their key anyway, and a delete re-encodes its key).
+   * The step's updates by key identity (a string, from the row's key values without encoding
+   * them). Most keys have a single update, kept without an array; no encoded key is kept, because
+   * a large step would hold them all at once (put items carry their key anyway, and a delete
+   * encodes its key when its request is made).
    */
   private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, Update | Update[]> {
     const { encoder } = this.options;
@@ -125,7 +126,7 @@ export class PartitionWriter {
       if (update.weight === 0) continue;
       let keyId: string;
       try {
-        keyId = encoder.keyIdentity(encoder.encodeKey(update.row));
+        keyId = encoder.keyIdOf(update.row);
       } catch (error) {
         step.drop('invalid_value', this.recordError(error), { operation: update.weight > 0 ? 'put' : 'delete', row: update.row });
         this.options.metrics.count('invalid_items_dropped', 1);
