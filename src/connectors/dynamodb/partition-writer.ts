@@ -106,7 +106,9 @@ export class PartitionWriter {
     const staged = (async () => {
       for (const [keyId, keyUpdates] of this.groupByKey(updates, step)) {
         const request = step.requestFor(keyUpdates, keyId);
-        if (request) await step.stage(request);
+        if (request === undefined) continue;
+        // Only a completed chunk waits (for a request slot): most items are staged without an await.
+        for (const chunk of step.stage(request)) await step.send(chunk);
       }
       await step.flushRest();
     })();
@@ -207,8 +209,9 @@ class StepWrite {
     }
   }
 
-  async stage(request: WriteRequest): Promise<void> {
-    for (const chunk of this.builder.add(request)) await this.send(chunk);
+  /** Stages a request; returns the chunks it completed, for `send`. */
+  stage(request: WriteRequest): readonly WriteRequest[][] {
+    return this.builder.add(request);
   }
 
   skip(reason: SkipReason, error: SerializedError): void {
@@ -238,7 +241,7 @@ class StepWrite {
    * Waits for a free request slot (backpressure), then sends the chunk without waiting for it.
    * With pipelined steps the chunk first waits, holding its slot, for earlier writes of its keys.
    */
-  private async send(chunk: WriteRequest[]): Promise<void> {
+  async send(chunk: WriteRequest[]): Promise<void> {
     const { metrics } = this.options;
     const waitStarted = performance.now();
     await this.slots.acquire();
