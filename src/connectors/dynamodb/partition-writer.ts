@@ -168,7 +168,7 @@ class StepWrite {
   /** The write a key's updates call for, or undefined when there is nothing to write. */
   requestFor(updates: Update | readonly Update[], keyId: string): WriteRequest | undefined {
     const { encoder, metrics } = this.options;
-    const change = classifyKeyUpdates(Array.isArray(updates) ? updates : [updates]);
+    const change = classifyKeyUpdates(updates);
     switch (change.kind) {
       case 'none':
         return undefined;
