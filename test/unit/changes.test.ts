@@ -22,6 +22,11 @@ test('a delete plus an insert becomes an upsert of the new row, in either order'
 test('changes that cancel do nothing, also for equal rows that are different objects', () => {
   assert.deepEqual(classifyKeyUpdates([{ row: a, weight: 1 }, { row: { ...a }, weight: -1 }]), { kind: 'none' });
   assert.deepEqual(classifyKeyUpdates([{ row: a, weight: 0 }]), { kind: 'none' });
+  // One update given as such, as the writer gives a key with a single update.
+  assert.deepEqual(classifyKeyUpdates({ row: a, weight: 1 }), { kind: 'insert', row: a });
+  assert.deepEqual(classifyKeyUpdates({ row: a, weight: -1 }), { kind: 'delete', row: a });
+  assert.deepEqual(classifyKeyUpdates({ row: a, weight: 0 }), { kind: 'none' });
+  assert.equal(classifyKeyUpdates({ row: a, weight: 2 }).kind, 'violation');
 });
 
 test('identical rows are consolidated before classification', () => {

@@ -430,6 +430,35 @@ test('keyIdentity is equal exactly when DynamoDB sees the same item', () => {
   assert.notEqual(binary.keyIdentity(binary.encodeKey({ b: [1, 2] })), binary.keyIdentity(binary.encodeKey({ b: [1, 3] })));
 });
 
+test('keyIdOf gives keyIdentity(encodeKey(row)) from the row, and rejects the keys encodeKey rejects', () => {
+  const cases: Array<{ columns: Parameters<typeof encoderFor>[0]; index: string[]; rows: Row[]; invalid: Row[] }> = [
+    { columns: [], index: ['id'], rows: [{ id: 0 }, { id: -5 }, { id: 2147483647 }, { id: 12n }, { id: '  42 ' }], invalid: [{ id: null }, { id: 1.5 }, {}] },
+    { columns: [['d', 'DECIMAL(5, 2)', false]], index: ['d'], rows: [{ d: '1.50' }, { d: 1.5 }, { d: -0 }, { d: '100' }], invalid: [{ d: 'x' }] },
+    { columns: [['f', 'DOUBLE', false]], index: ['f'], rows: [{ f: 1e21 }, { f: 0.1 }, { f: -2 }], invalid: [{ f: Number.NaN }] },
+    { columns: [['s', 'VARCHAR', false]], index: ['id', 's'], rows: [{ id: 1, s: 'a' }, { id: 11, s: '1:a' }], invalid: [{ id: 1, s: '' }, { id: 1, s: 'é'.repeat(1100) }] },
+    { columns: [['b', 'VARBINARY', false], ['t', 'DATE', false]], index: ['b', 't'], rows: [{ b: [1, 2], t: '2024-01-02' }, { b: Buffer.from([255]), t: '2024-1-2' }], invalid: [{ b: [], t: '2024-01-02' }] },
+  ];
+  for (const { columns, index, rows, invalid } of cases) {
+    const encoder = encoderFor(columns, { index });
+    for (const row of rows) assert.equal(encoder.keyIdOf(row), encoder.keyIdentity(encoder.encodeKey(row)), JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    for (const row of invalid) {
+      const expected = (() => {
+        try {
+          encoder.encodeKey(row);
+        } catch (error) {
+          return error;
+        }
+        return assert.fail(`encodeKey accepted ${JSON.stringify(row)}`);
+      })();
+      assert.throws(() => encoder.keyIdOf(row), (error: unknown) => {
+        assert.ok(error instanceof InvalidValueError);
+        assert.deepEqual({ message: error.message, context: error.context }, { message: (expected as InvalidValueError).message, context: (expected as InvalidValueError).context });
+        return true;
+      });
+    }
+  }
+});
+
 test('describeKey prints the raw index values as JSON, with bigint and bytes made printable', () => {
   const encoder = encoderFor([['n', 'BIGINT', false], ['b', 'VARBINARY', false]], { index: ['n', 'b'] });
   assert.equal(encoder.describeKey({ n: 12345678901234567890n, b: Buffer.from([1, 2, 3]) }), '{"n":12345678901234567890,"b":[1,2,3]}');
@@ -493,7 +522,7 @@ test('unparseable or unknown column types are rejected with SqlTypeError naming 
   };
   check('MAP<INT', {}, 'view v1, column "c": invalid SQL type "MAP<INT": expected "," at character 8');
   check('money', {}, 'view v1, column "c": unknown SQL type money: no built-in or user-defined type has this name');
-  check('"Money"', { money: [] }, 'view v1, column "c": unknown SQL type "Money": no built-in or user-defined type has this name');
+  check('"Money"', { money: [] }, 'view v1, column "c": unknown SQL type "Money": did you mean money?');
   check('a', { a: columns([['next', 'b']]), b: columns([['back', 'A ARRAY']]) }, 'view v1, column "c": user type a contains itself (a -> b -> a); recursive types are not supported');
   check('toString', {}, 'view v1, column "c": unknown SQL type tostring: no built-in or user-defined type has this name');
 });

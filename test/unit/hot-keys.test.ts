@@ -5,15 +5,19 @@ import assert from 'node:assert/strict';
 import {
   HOT_KEY_WARNING_MIN_WRITES, HotKeyTracker, HotKeyWarnings, hotKeysStatus, mergeHotKeys, partitionIdentityOf, type HotKeysSnapshot,
 } from '../../src/connectors/dynamodb/hot-keys.js';
-import { identityOf, identityPart, renderIdentityPart } from '../../src/connectors/dynamodb/key-identity.js';
+import { identityOf, identityPart, joinIdentity, renderIdentityPart, type KeyAttributeType } from '../../src/connectors/dynamodb/key-identity.js';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-const idOf = (...values: Parameters<typeof identityOf>[0][]) => values.map(identityOf).join('');
+/** A key's identity from its attribute values, as the encoder builds it. */
+const idOf = (...values: AttributeValue[]) => values.reduce((id, value, i) => joinIdentity(id, part(value), i === values.length - 1), '');
+const typeOf = (value: AttributeValue): KeyAttributeType => (value.N !== undefined ? 'N' : value.B !== undefined ? 'B' : 'S');
+const part = (value: AttributeValue): string => identityOf(value, typeOf(value));
 
 describe('key identities', () => {
   test('the partition key is found in a composite identity, whichever index column it is', () => {
     const keyId = idOf({ S: 'user:7' }, { N: '1.50' });
-    assert.equal(partitionIdentityOf([{ name: 'user' }, { name: 'ts' }], { user: 'HASH', ts: 'RANGE' })(keyId), identityOf({ S: 'user:7' }));
-    assert.equal(partitionIdentityOf([{ name: 'user' }, { name: 'ts' }], { user: 'RANGE', ts: 'HASH' })(keyId), identityOf({ N: '1.5' }));
+    assert.equal(partitionIdentityOf([{ name: 'user' }, { name: 'ts' }], { user: 'HASH', ts: 'RANGE' })(keyId), part({ S: 'user:7' }));
+    assert.equal(partitionIdentityOf([{ name: 'user' }, { name: 'ts' }], { user: 'RANGE', ts: 'HASH' })(keyId), part({ N: '1.5' }));
   });
 
   test('a single-attribute identity is its own partition key identity', () => {
@@ -23,15 +27,17 @@ describe('key identities', () => {
 
   test('parts holding the separator characters are still cut at the right place', () => {
     const keyId = idOf({ S: 'N3:a:b' }, { S: 'x' });
-    assert.equal(identityPart(keyId, 1, 2), identityOf({ S: 'x' }));
-    assert.equal(renderIdentityPart(identityPart(keyId, 0, 2), 64), 'N3:a:b');
+    assert.equal(identityPart(keyId, 1, 2), part({ S: 'x' }));
+    assert.equal(renderIdentityPart(identityPart(keyId, 0, 2), 'S', 64), 'N3:a:b');
+    const three = idOf({ S: '12:ab' }, { N: '7' }, { S: 'z:9' });
+    assert.deepEqual([0, 1, 2].map((i) => identityPart(three, i, 3)), ['12:ab', '7', 'z:9']);
   });
 
   test('values are shown as text: strings as they are, numbers canonical, binary in base64, long ones cut', () => {
-    assert.equal(renderIdentityPart(identityOf({ S: 'héllo' }), 64), 'héllo');
-    assert.equal(renderIdentityPart(identityOf({ N: '007.50' }), 64), '7.5');
-    assert.equal(renderIdentityPart(identityOf({ B: new Uint8Array([0, 255, 16]) }), 64), 'AP8Q');
-    assert.equal(renderIdentityPart(identityOf({ S: 'x'.repeat(100) }), 10), `${'x'.repeat(9)}…`);
+    assert.equal(renderIdentityPart(part({ S: 'héllo' }), 'S', 64), 'héllo');
+    assert.equal(renderIdentityPart(part({ N: '007.50' }), 'N', 64), '7.5');
+    assert.equal(renderIdentityPart(part({ B: new Uint8Array([0, 255, 16]) }), 'B', 64), 'AP8Q');
+    assert.equal(renderIdentityPart(part({ S: 'x'.repeat(100) }), 'S', 10), `${'x'.repeat(9)}…`);
   });
 });
 
@@ -43,7 +49,7 @@ describe('HotKeyTracker', () => {
     for (let s = 0; s < 4; s += 1) tracker.throttled(idOf({ S: 'hot' }, { N: String(s) }));
     const snapshot = tracker.snapshot(500);
     assert.deepEqual([snapshot.writesTotal, snapshot.throttledTotal, snapshot.windowSeconds], [40, 4, 0.5]);
-    const status = hotKeysStatus(snapshot);
+    const status = hotKeysStatus(snapshot, 'S');
     assert.deepEqual(status.writes[0], { key: 'hot', count: 30 });
     assert.equal(status.writes.length, 10);
     assert.deepEqual(status.throttled, [{ key: 'hot', count: 4 }]);
@@ -57,21 +63,21 @@ describe('HotKeyTracker with more keys than counters', () => {
       tracker.wrote(idOf({ N: String(i) }));
       if (i % 20 === 0) tracker.wrote(idOf({ S: 'hot' }));
     }
-    const { writes } = hotKeysStatus(tracker.snapshot(1_000));
+    const { writes } = hotKeysStatus(tracker.snapshot(1_000), 'S');
     assert.deepEqual(writes[0], { key: 'hot', count: 500 });
     for (const { count } of writes.slice(1)) assert.ok(count <= 1, JSON.stringify(writes));
   });
 });
 
 function snapshot(writes: Array<[string, number]>, writesTotal: number, throttledTotal: number, throttled: Array<[string, number]> = []): HotKeysSnapshot {
-  const counts = (list: Array<[string, number]>) => list.map(([key, count]) => ({ identity: identityOf({ S: key }), count, guaranteed: count }));
+  const counts = (list: Array<[string, number]>) => list.map(([key, count]) => ({ identity: part({ S: key }), count, guaranteed: count }));
   return { windowSeconds: 30, writesTotal, throttledTotal, writes: counts(writes), throttled: counts(throttled) };
 }
 
 describe('mergeHotKeys', () => {
   test('sums the workers\' counts of a key and their totals', () => {
     const merged = mergeHotKeys([snapshot([['a', 5], ['b', 3]], 10, 1, [['a', 1]]), snapshot([['b', 4], ['c', 1]], 6, 2, [['c', 2]])]);
-    assert.deepEqual(hotKeysStatus(merged), {
+    assert.deepEqual(hotKeysStatus(merged, 'S'), {
       window_seconds: 30,
       writes: [{ key: 'b', count: 7 }, { key: 'a', count: 5 }, { key: 'c', count: 1 }],
       throttled: [{ key: 'c', count: 2 }, { key: 'a', count: 1 }],
@@ -101,7 +107,7 @@ describe('HotKeyWarnings', () => {
     const warnings = new HotKeyWarnings(30_000);
     const overestimated: HotKeysSnapshot = {
       windowSeconds: 30, writesTotal: many, throttledTotal: 3, throttled: [],
-      writes: [{ identity: identityOf({ S: 'maybe' }), count: many * 0.3, guaranteed: many * 0.1 }],
+      writes: [{ identity: part({ S: 'maybe' }), count: many * 0.3, guaranteed: many * 0.1 }],
     };
     assert.deepEqual(warnings.check(overestimated, 0), []);
   });

@@ -14,10 +14,18 @@ export type KeyChange =
   | { readonly kind: 'violation'; readonly description: string; readonly updates: readonly Update[] };
 
 /**
- * Classifies the updates of one key. Identical rows are consolidated first (their weights add),
+ * Classifies the updates of one key (one update, or a list). Identical rows are consolidated first (their weights add),
  * so changes that cancel do nothing, as in Feldera's consolidated batches.
  */
-export function classifyKeyUpdates(updates: readonly Update[]): KeyChange {
+export function classifyKeyUpdates(keyUpdates: Update | readonly Update[]): KeyChange {
+  if (!Array.isArray(keyUpdates)) {
+    // A key with one update, most keys of most steps: no arrays.
+    const only = keyUpdates as Update;
+    if (only.weight === 1) return { kind: 'insert', row: only.row };
+    if (only.weight === -1) return { kind: 'delete', row: only.row };
+    return classifyConsolidated([only], [only]);
+  }
+  const updates = keyUpdates as readonly Update[];
   if (updates.length === 1) {
     const only = updates[0]!;
     return classifyConsolidated([only], updates);

@@ -29,6 +29,8 @@ export interface ChunkLimits {
   maxRequestBytes: number;
 }
 
+const NO_CHUNKS: readonly WriteRequest[][] = Object.freeze([]);
+
 export class ChunkBuilder {
   private pending: WriteRequest[] = [];
   private pendingBytes = 0;
@@ -36,17 +38,18 @@ export class ChunkBuilder {
   constructor(private readonly limits: ChunkLimits) {}
 
   /** Stages a request and returns the chunks that are now complete (zero, one or two). */
-  add(request: WriteRequest): WriteRequest[][] {
-    const complete: WriteRequest[][] = [];
+  add(request: WriteRequest): readonly WriteRequest[][] {
+    let complete: WriteRequest[][] | undefined;
     if (this.pending.length > 0 && this.pendingBytes + request.size > this.limits.maxRequestBytes) {
-      complete.push(this.take());
+      complete = [this.take()];
     }
     this.pending.push(request);
     this.pendingBytes += request.size;
     if (this.pending.length >= this.limits.maxRequests || this.pendingBytes >= this.limits.flushBytes) {
-      complete.push(this.take());
+      (complete ??= []).push(this.take());
     }
-    return complete;
+    // Most requests complete no chunk: they share one empty answer.
+    return complete ?? NO_CHUNKS;
   }
 
   /** The staged remainder, if any. */

@@ -18,10 +18,10 @@ import { formatSqlType, parseSqlType } from '../../sql/parse-type.js';
 import { parseTypeCatalog, userTypeFields, type UserTypes } from '../../sql/resolve-type.js';
 import type { SqlField, SqlType } from '../../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../../sql/temporal.js';
-import { identityOf } from './key-identity.js';
+import { bytesIdentity, canonicalOrRaw, identityOf, joinIdentity, type KeyAttributeType } from './key-identity.js';
 
 export type Item = Record<string, AttributeValue>;
-export type KeyAttributeType = 'S' | 'N' | 'B';
+export type { KeyAttributeType } from './key-identity.js';
 
 /** A view with its column types parsed; they may name user types, which the encoder looks up in `types`. */
 export interface EncoderView {
@@ -48,6 +48,11 @@ export interface RowEncoder {
   encodeKey(row: Row): Item;
   /** Equal strings exactly when DynamoDB would treat two encoded keys as the same item. */
   keyIdentity(key: Item): string;
+  /**
+   * `keyIdentity(encodeKey(row))` from the row's values, with the same key rules checked (throws
+   * InvalidValueError), without building the key's attribute values.
+   */
+  keyIdOf(row: Row): string;
   /** The row's raw index values as JSON text for messages, e.g. {"id":1,"sort":"a"} (bigint and bytes made printable). */
   describeKey(row: Row): string;
 }
@@ -119,25 +124,26 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
     return { name: column.name, type, attributeType };
   });
 
-  const keyEncoders = new Map<string, Encode>();
+  const keyCodecs = new Map<string, KeyCodec>();
   for (const { name, type } of keyColumns) {
-    keyEncoders.set(name, compileKeyEncoder(type, keyRoles?.[name] ?? 'HASH'));
+    keyCodecs.set(name, compileKeyCodec(type, keyRoles?.[name] ?? 'HASH'));
   }
   const scope: CompileScope = { types, userTypesInProgress: [], holdsBinary: keyColumns.some((column) => column.attributeType === 'B') };
   const columns: CompiledColumn[] = view.columns.map((column) => {
     const type = column.type;
     const encode =
-      keyEncoders.get(column.name) ??
+      keyCodecs.get(column.name)?.encode ??
       withColumnContext(column, view, baseContext, () =>
         allowingNull(compileEncoder(type, 0, scope), column.nullable, formatSqlType(type), 'column'),
       );
     return { name: column.name, read: compileReader(column.name), encode };
   });
-  const keyParts: CompiledColumn[] = keyColumns.map(({ name }) => ({
-    name,
-    read: compileReader(name),
-    encode: keyEncoders.get(name) ?? unreachable(name),
-  }));
+  const keyParts: (CompiledColumn & { readonly identity: KeyCodec['identity']; readonly attributeType: KeyAttributeType })[] =
+    keyColumns.map(({ name, attributeType }) => {
+      const codec = keyCodecs.get(name) ?? unreachable(name);
+      return { name, attributeType, read: compileReader(name), encode: codec.encode, identity: codec.identity };
+    });
+  const [onlyKeyPart] = keyParts.length === 1 ? keyParts : [];
 
   function describeKey(row: Row): string {
     return `{${keyParts.map((part) => `${JSON.stringify(part.name)}:${printableJson(part.read(row))}`).join(',')}}`;
@@ -175,9 +181,28 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
     encodeItem: (row) => encodeColumns(columns, row),
     encodeKey: (row) => encodeColumns(keyParts, row),
     keyIdentity: (key) => {
+      if (onlyKeyPart) return identityOf(key[onlyKeyPart.name], onlyKeyPart.attributeType);
       let identity = '';
-      for (const part of keyParts) identity += identityOf(key[part.name]);
+      for (let i = 0; i < keyParts.length; i++) {
+        const part = keyParts[i]!;
+        identity = joinIdentity(identity, identityOf(key[part.name], part.attributeType), i === keyParts.length - 1);
+      }
       return identity;
+    },
+    keyIdOf: (row) => {
+      let i = 0;
+      try {
+        if (onlyKeyPart) return onlyKeyPart.identity(onlyKeyPart.read(row));
+        let identity = '';
+        for (; i < keyParts.length; i++) {
+          const part = keyParts[i]!;
+          identity = joinIdentity(identity, part.identity(part.read(row)), i === keyParts.length - 1);
+        }
+        return identity;
+      } catch (error) {
+        if (error instanceof ValueProblem) throw invalidValue(error, keyParts[i]!.name, row);
+        throw error;
+      }
     },
     describeKey,
   };
@@ -513,8 +538,18 @@ function variantMap(value: Record<string, unknown>, level: number): Item {
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-/** The encoder of an index column, whose type `keyAttributeType` accepted. */
-function compileKeyEncoder(type: SqlType, role: 'HASH' | 'RANGE'): Encode {
+/**
+ * How an index column becomes a key attribute, and the part of the key's identity it gives: for N
+ * the canonical number text ("1.50" and "1.5" are the same DynamoDB key), for S the string, for B
+ * the bytes as latin1 text. Both check the key rules, so an invalid key is found however it is met.
+ */
+interface KeyCodec {
+  readonly encode: Encode;
+  readonly identity: (value: unknown) => string;
+}
+
+/** The codec of an index column, whose type `keyAttributeType` accepted. */
+function compileKeyCodec(type: SqlType, role: 'HASH' | 'RANGE'): KeyCodec {
   const label = formatSqlType(type);
   const maxBytes = role === 'RANGE' ? MAX_RANGE_KEY_BYTES : MAX_HASH_KEY_BYTES;
   const keyName = role === 'RANGE' ? 'a sort key' : 'a partition key';
@@ -529,9 +564,14 @@ function compileKeyEncoder(type: SqlType, role: 'HASH' | 'RANGE'): Encode {
     case 'real':
     case 'double': {
       const text = compileNumberText(type, label);
-      return (value) => {
+      const checked = (value: unknown): string => {
         notNull(value);
-        return { N: text(value) };
+        return text(value);
+      };
+      return {
+        encode: (value) => ({ N: checked(value) }),
+        // An integer's text is canonical already (String of a safe integer, or a bigint's digits).
+        identity: type.kind === 'integer' ? checked : (value) => canonicalOrRaw(checked(value)),
       };
     }
     case 'varchar':
@@ -541,7 +581,7 @@ function compileKeyEncoder(type: SqlType, role: 'HASH' | 'RANGE'): Encode {
     case 'timestamp':
     case 'uuid': {
       const text = compileStringText(type, label);
-      return (value) => {
+      const checked = (value: unknown): string => {
         notNull(value);
         const s = text(value);
         if (s.length === 0) throw new ValueProblem('an empty string cannot be a DynamoDB key value', label);
@@ -550,19 +590,21 @@ function compileKeyEncoder(type: SqlType, role: 'HASH' | 'RANGE'): Encode {
           const bytes = Buffer.byteLength(s, 'utf8');
           if (bytes > maxBytes) throw tooLong(bytes);
         }
-        return { S: s };
+        return s;
       };
+      return { encode: (value) => ({ S: checked(value) }), identity: checked };
     }
     case 'varbinary':
     case 'binary': {
       const toBytes = compileBytes(label);
-      return (value) => {
+      const checked = (value: unknown): Uint8Array => {
         notNull(value);
         const bytes = toBytes(value);
         if (bytes.length === 0) throw new ValueProblem('an empty binary value cannot be a DynamoDB key value', label);
         if (bytes.length > maxBytes) throw tooLong(bytes.length);
-        return { B: bytes };
+        return bytes;
       };
+      return { encode: (value) => ({ B: checked(value) }), identity: (value) => bytesIdentity(checked(value)) };
     }
     default:
       return unreachable(`key type ${label}`);

@@ -6,7 +6,7 @@
  */
 import { WindowedSpaceSaving, type WindowTop } from '../../util/space-saving.js';
 import type { OutputHotKeys } from '../outputs/output.js';
-import { identityPart, renderIdentityPart } from './key-identity.js';
+import { identityPart, renderIdentityPart, type KeyAttributeType } from './key-identity.js';
 import type { KeyRoles } from './key-schema.js';
 
 /** Counters per sketch: keys of more than 1/256 of a window's writes are sure to be counted. */
@@ -39,11 +39,21 @@ export interface HotKeysSnapshot {
 
 export const EMPTY_HOT_KEYS: HotKeysSnapshot = { windowSeconds: 0, writesTotal: 0, throttledTotal: 0, writes: [], throttled: [] };
 
+/** The key column whose role is HASH: the partition key. */
+function partitionKeyPosition(keyColumns: readonly { name: string }[], keyRoles: KeyRoles): number {
+  return Math.max(0, keyColumns.findIndex((c) => keyRoles[c.name] === 'HASH'));
+}
+
 /** The partition key's identity within a key identity: the part of the key attribute whose role is HASH. */
 export function partitionIdentityOf(keyColumns: readonly { name: string }[], keyRoles: KeyRoles): (keyId: string) => string {
   const parts = keyColumns.length;
-  const position = Math.max(0, keyColumns.findIndex((c) => keyRoles[c.name] === 'HASH'));
+  const position = partitionKeyPosition(keyColumns, keyRoles);
   return (keyId) => identityPart(keyId, position, parts);
+}
+
+/** The DynamoDB type of the partition key, which its identity does not carry: for showing it. */
+export function partitionKeyType(keyColumns: readonly { name: string; attributeType: KeyAttributeType }[], keyRoles: KeyRoles): KeyAttributeType {
+  return keyColumns[partitionKeyPosition(keyColumns, keyRoles)]?.attributeType ?? 'S';
 }
 
 /** Counts one worker's writes and throttled items by partition key. */
@@ -126,13 +136,13 @@ export function mergeHotKeys(snapshots: readonly HotKeysSnapshot[]): HotKeysSnap
  * The hot keys as /status shows them: each partition key value as text, cut to 64 characters, with
  * the count it certainly had, which is exact for a key that kept its counter all window long.
  */
-export function hotKeysStatus(snapshot: HotKeysSnapshot): OutputHotKeys {
-  const listed = (counts: readonly HotKeyCount[]) => counts.map((c) => ({ key: keyText(c.identity), count: c.guaranteed }));
+export function hotKeysStatus(snapshot: HotKeysSnapshot, type: KeyAttributeType): OutputHotKeys {
+  const listed = (counts: readonly HotKeyCount[]) => counts.map((c) => ({ key: keyText(c.identity, type), count: c.guaranteed }));
   return { window_seconds: snapshot.windowSeconds, writes: listed(snapshot.writes), throttled: listed(snapshot.throttled) };
 }
 
-export function keyText(identity: string): string {
-  return renderIdentityPart(identity, KEY_TEXT_MAX_CHARS);
+export function keyText(identity: string, type: KeyAttributeType): string {
+  return renderIdentityPart(identity, type, KEY_TEXT_MAX_CHARS);
 }
 
 export interface HotKeyWarning {

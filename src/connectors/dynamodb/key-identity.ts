@@ -1,28 +1,39 @@
 /**
  * Key identities: the text that tells two DynamoDB keys apart, built once per written record and
  * used to group a step's updates by key, to route keys to workers, and to count hot partition keys.
- * An identity concatenates one part per key attribute, `<type letter><length>:<value>` (or `-` for
- * a missing value), so a part can be found again, and shown, without re-encoding the key.
+ * A key of one attribute is its own identity (canonical number text, the string, or the bytes as
+ * latin1); in a composite key every part but the last is written `<length>:<part>`, which keeps
+ * the concatenation unambiguous. The key's attribute types are fixed by the table, so they need
+ * not be spelled out: whoever shows a part to people knows its type.
  */
 import { Buffer } from 'node:buffer';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { normalizeDecimal } from '../../sql/numbers.js';
 
-/** One part of a key identity; type letter and length make the concatenation unambiguous. */
-export function identityOf(value: AttributeValue | undefined): string {
-  if (value?.N !== undefined) {
-    // "1.50" and "1.5" are the same DynamoDB key.
-    const n = canonicalOrRaw(value.N);
-    return `N${n.length}:${n}`;
-  }
-  if (value?.S !== undefined) return `S${value.S.length}:${value.S}`;
-  if (value?.B !== undefined) return `B${value.B.length}:${Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('latin1')}`;
-  // Missing or not a key type: DynamoDB rejects such a key, so no identity is needed to tell them apart.
-  return '-';
+export type KeyAttributeType = 'S' | 'N' | 'B';
+
+/**
+ * A key part's identity from an attribute value, as its codec gives it from a row value. A value
+ * that is missing or not of the key's type (DynamoDB rejects such a key) gives '', which no valid
+ * key value gives: key strings and binaries are never empty, nor is number text.
+ */
+export function identityOf(value: AttributeValue | undefined, type: KeyAttributeType): string {
+  if (type === 'N') return value?.N === undefined ? '' : canonicalOrRaw(value.N);
+  if (type === 'S') return value?.S ?? '';
+  return value?.B === undefined ? '' : bytesIdentity(value.B);
+}
+
+export function bytesIdentity(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** Appends a key part's identity to those of the parts before it; `last` for the key's last part. */
+export function joinIdentity(before: string, part: string, last: boolean): string {
+  return last ? before + part : `${before}${part.length}:${part}`;
 }
 
 // DynamoDB rejects malformed number text anyway; its identity need only be stable.
-function canonicalOrRaw(text: string): string {
+export function canonicalOrRaw(text: string): string {
   try {
     return normalizeDecimal(text);
   } catch {
@@ -30,32 +41,27 @@ function canonicalOrRaw(text: string): string {
   }
 }
 
-/** Where the part starting at `start` ends, and where its value starts. */
-function partBounds(identity: string, start: number): { valueStart: number; end: number } {
-  if (identity[start] === '-') return { valueStart: start + 1, end: start + 1 };
-  const colon = identity.indexOf(':', start);
-  const length = Number(identity.slice(start + 1, colon));
-  return { valueStart: colon + 1, end: colon + 1 + length };
-}
-
 /**
- * The identity of the key attribute at `position` (in key column order) within a key's identity.
- * A single-attribute key is its own partition key identity: it is returned as is, with no copy.
+ * The identity of the key attribute at `position` (in key column order) within the identity of a
+ * key of `parts` attributes. A single-attribute key is its own part: it is returned as is, with no copy.
  */
 export function identityPart(identity: string, position: number, parts: number): string {
   if (parts === 1) return identity;
   let start = 0;
-  for (let i = 0; i < position; i += 1) start = partBounds(identity, start).end;
-  return identity.slice(start, partBounds(identity, start).end);
+  for (let i = 0; i < parts - 1; i += 1) {
+    const colon = identity.indexOf(':', start);
+    const end = colon + 1 + Number(identity.slice(start, colon));
+    if (i === position) return identity.slice(colon + 1, end);
+    start = end;
+  }
+  return identity.slice(start);
 }
 
 /**
- * A one-part identity as text for people: a string as it is, a number in its canonical form, a
- * binary value in base64; cut to `maxChars` characters with an ellipsis.
+ * A one-part identity of a `type` attribute as text for people: a string as it is, a number in its
+ * canonical form, a binary value in base64; cut to `maxChars` characters with an ellipsis.
  */
-export function renderIdentityPart(part: string, maxChars: number): string {
-  const { valueStart, end } = partBounds(part, 0);
-  const value = part.slice(valueStart, end);
-  const text = part[0] === 'B' ? Buffer.from(value, 'latin1').toString('base64') : part[0] === '-' ? '(missing)' : value;
+export function renderIdentityPart(part: string, type: KeyAttributeType, maxChars: number): string {
+  const text = part === '' ? '(missing)' : type === 'B' ? Buffer.from(part, 'latin1').toString('base64') : part;
   return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 1))}…`;
 }

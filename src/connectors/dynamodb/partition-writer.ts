@@ -114,7 +114,9 @@ export class PartitionWriter {
     const staged = (async () => {
       for (const [keyId, keyUpdates] of this.groupByKey(updates, step)) {
         const request = step.requestFor(keyUpdates, keyId);
-        if (request) await step.stage(request);
+        if (request === undefined) continue;
+        // Only a completed chunk waits (for a request slot): most items are staged without an await.
+        for (const chunk of step.stage(request)) await step.send(chunk);
       }
       await step.flushRest();
     })();
@@ -122,9 +124,10 @@ export class PartitionWriter {
   }
 
   /**
-   * The step's updates by key identity. Most keys have a single update, kept without an array; the
-   * encoded keys are not kept, because a large step would hold them all at once (put items carry
-   * their key anyway, and a delete re-encodes its key).
+   * The step's updates by key identity (a string, from the row's key values without encoding
+   * them). Most keys have a single update, kept without an array; no encoded key is kept, because
+   * a large step would hold them all at once (put items carry their key anyway, and a delete
+   * encodes its key when its request is made).
    */
   private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, Update | Update[]> {
     const { encoder } = this.options;
@@ -133,7 +136,7 @@ export class PartitionWriter {
       if (update.weight === 0) continue;
       let keyId: string;
       try {
-        keyId = encoder.keyIdentity(encoder.encodeKey(update.row));
+        keyId = encoder.keyIdOf(update.row);
       } catch (error) {
         step.drop('invalid_value', this.recordError(error), { operation: update.weight > 0 ? 'put' : 'delete', row: update.row });
         this.options.metrics.count('invalid_items_dropped', 1);
@@ -173,7 +176,7 @@ class StepWrite {
   /** The write a key's updates call for, or undefined when there is nothing to write. */
   requestFor(updates: Update | readonly Update[], keyId: string): WriteRequest | undefined {
     const { encoder, metrics } = this.options;
-    const change = classifyKeyUpdates(Array.isArray(updates) ? updates : [updates]);
+    const change = classifyKeyUpdates(updates);
     switch (change.kind) {
       case 'none':
         return undefined;
@@ -214,8 +217,9 @@ class StepWrite {
     }
   }
 
-  async stage(request: WriteRequest): Promise<void> {
-    for (const chunk of this.builder.add(request)) await this.send(chunk);
+  /** Stages a request; returns the chunks it completed, for `send`. */
+  stage(request: WriteRequest): readonly WriteRequest[][] {
+    return this.builder.add(request);
   }
 
   skip(reason: SkipReason, error: SerializedError): void {
@@ -245,7 +249,7 @@ class StepWrite {
    * Waits for a free request slot (backpressure), then sends the chunk without waiting for it.
    * With pipelined steps the chunk first waits, holding its slot, for earlier writes of its keys.
    */
-  private async send(chunk: WriteRequest[]): Promise<void> {
+  async send(chunk: WriteRequest[]): Promise<void> {
     const { metrics } = this.options;
     const waitStarted = performance.now();
     await this.slots.acquire();

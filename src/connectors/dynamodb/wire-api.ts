@@ -17,6 +17,7 @@ import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { sleep } from '../../util/sleep.js';
 import type { DynamoDBWriteApi } from './chunk-writer.js';
+import { payloadHash, requestSignerOf, type RequestSigner } from './sigv4.js';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -24,7 +25,6 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const CLOCK_SKEW_MS = 300_000;
 
 type ClientConfig = DynamoDBClient['config'];
-type Signer = Awaited<ReturnType<ClientConfig['signer']>>;
 type RetryStrategyV2 = Extract<Awaited<ReturnType<ClientConfig['retryStrategy']>>, { acquireInitialRetryToken: unknown }>;
 type Endpoint = { protocol: string; hostname: string; port?: number; path: string };
 
@@ -67,12 +67,14 @@ function createCaller(config: ClientConfig, replacer: Replacer | undefined): (op
   // Resolved once: the client's signer() builds a new signer per call, which would also drop the
   // signer's cache of derived signing keys. Credentials stay fresh: the signer asks the client's
   // (caching, refreshing) credential provider on every request.
-  let parts: Promise<[Endpoint, Signer, RetryStrategyV2]> | undefined;
+  let parts: Promise<[Endpoint, RequestSigner, RetryStrategyV2]> | undefined;
   return async (operation, input) => {
-    parts ??= Promise.all([resolveEndpoint(config), config.signer(), retryStrategyOf(config)]);
+    parts ??= Promise.all([resolveEndpoint(config), config.signer().then(requestSignerOf), retryStrategyOf(config)]);
     const [where, signer, retryStrategy] = await parts;
     const body = JSON.stringify(input, replacer);
     const contentLength = String(Buffer.byteLength(body, 'utf8'));
+    // The header the SDK's signer adds, hashed once for every attempt; the signer signs with it.
+    const contentHash = payloadHash(body);
     let token = await retryStrategy.acquireInitialRetryToken(operation);
     let attempts = 0;
     let totalRetryDelay = 0;
@@ -86,12 +88,13 @@ function createCaller(config: ClientConfig, replacer: Replacer | undefined): (op
           'content-type': CONTENT_TYPE,
           'content-length': contentLength,
           'x-amz-target': TARGET_PREFIX + operation,
+          'x-amz-content-sha256': contentHash,
         },
         body,
       });
       try {
         const signed = await signer.sign(request, { signingDate: new Date(Date.now() + config.systemClockOffset) });
-        const { response } = await config.requestHandler.handle(signed as HttpRequest);
+        const { response } = await config.requestHandler.handle(signed);
         const text = await readText(response.body as IncomingMessage);
         const metadata: Metadata = { httpStatusCode: response.statusCode, requestId: response.headers['x-amzn-requestid'], attempts, totalRetryDelay };
         if (response.statusCode !== 200) throw errorFromResponse(response.statusCode, response.headers, text, metadata, config);

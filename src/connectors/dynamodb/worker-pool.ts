@@ -146,7 +146,7 @@ export function routeByKey(updates: Iterable<Update>, encoder: RowEncoder, worke
   for (const update of updates) {
     let slot = 0;
     try {
-      slot = fnv1a(encoder.keyIdentity(encoder.encodeKey(update.row))) % workers;
+      slot = fnv1a(encoder.keyIdOf(update.row)) % workers;
     } catch {
       // An invalid key is reported by the worker that gets it; any worker will do.
     }
