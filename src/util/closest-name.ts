@@ -13,7 +13,8 @@ export function closestName(name: string, candidates: readonly string[]): string
     const normalized = normalize(candidate);
     const distance = editDistance(wanted, normalized);
     const closeEnough = distance <= Math.max(1, Math.floor(Math.max(wanted.length, normalized.length) / 3));
-    if (closeEnough && distance < bestDistance) {
+    const better = distance < bestDistance || (distance === bestDistance && best !== undefined && likelier(wanted, normalized, normalize(best)));
+    if (closeEnough && better) {
       best = candidate;
       bestDistance = distance;
     }
@@ -40,4 +41,14 @@ export function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/**
+ * Between two names equally close to `wanted`: one that begins the other (intt: int, not int2),
+ * then one of the same length (adrr: addr, not arr); otherwise the first one listed stays.
+ */
+function likelier(wanted: string, candidate: string, best: string): boolean {
+  const prefix = (name: string): boolean => wanted.startsWith(name) || name.startsWith(wanted);
+  if (prefix(candidate) !== prefix(best)) return prefix(candidate);
+  return Math.abs(candidate.length - wanted.length) < Math.abs(best.length - wanted.length);
 }

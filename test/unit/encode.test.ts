@@ -524,7 +524,7 @@ test('unparseable or unknown column types are rejected with SqlTypeError naming 
   check('money', {}, 'view v1, column "c": unknown SQL type money: no built-in or user-defined type has this name');
   check('"Money"', { money: [] }, 'view v1, column "c": unknown SQL type "Money": did you mean money?');
   check('a', { a: columns([['next', 'b']]), b: columns([['back', 'A ARRAY']]) }, 'view v1, column "c": user type a contains itself (a -> b -> a); recursive types are not supported');
-  check('toString', {}, 'view v1, column "c": unknown SQL type tostring: no built-in or user-defined type has this name');
+  check('toString', {}, 'view v1, column "c": unknown SQL type tostring: did you mean STRING?');
 });
 
 test('a user type whose field type does not parse is rejected with SqlTypeError naming the type and field', () => {
