@@ -11,7 +11,7 @@ import type { OutputBatchResult, OutputConnector } from '../connectors/outputs/o
 import type { ZSet } from '../engine/zset.js';
 import type { OutputEndpoint } from './endpoints.js';
 import { OutputBuffer } from './output-buffer.js';
-import { keepError, type RecentError } from './pipeline-stats.js';
+import { KEPT_ERRORS, keepError, type RecentError } from './pipeline-stats.js';
 
 /**
  * A queued delta. One that has to wait is kept serialized: a row as a JS object takes several
@@ -180,6 +180,8 @@ export class OutputRunner {
   }
 
   private written(result: OutputBatchResult, firstStep: number): void {
+    // Only the last few are kept: the rest of a long list would be pushed out at once.
+    for (const problem of result.problems?.slice(-KEPT_ERRORS) ?? []) keepError(this.lastErrors, problem);
     if (result.failed === 0) return;
     this.failedFrom = Math.min(this.failedFrom, firstStep);
     this.failedItems += result.failed;

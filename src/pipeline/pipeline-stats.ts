@@ -6,7 +6,7 @@ import type { DynaviewError } from '../errors.js';
 import type { InputPosition } from '../connectors/inputs/input.js';
 
 /** Problems kept per connector: enough to see what goes wrong, in bounded memory. */
-const KEPT_ERRORS = 5;
+export const KEPT_ERRORS = 5;
 
 /** A problem as /status shows it: when, what, and the key it concerns when there is one. */
 export interface RecentError {

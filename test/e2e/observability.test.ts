@@ -182,3 +182,26 @@ test('an output whose writes fail shows them in /status: failed records and its 
     await simulator.stop();
   }
 });
+
+test('a record the output skips shows among its last errors with its key; the batch is not failed', { timeout: 120_000 }, async () => {
+  const table = await createTable(ddb.client, { hash: ['id', 'N'] });
+  const dir = writeFiles({ 'in.json': '' });
+  const inputFile = join(dir, 'in.json');
+  writeFileSync(join(dir, 'skipping.sql'), program(table, inputFile));
+  const cli = startCli(['run', join(dir, 'skipping.sql'), '--http-port', '0']);
+  try {
+    const url = (await cli.waitFor(/HTTP API at (http:\/\/[^\s/]+)\//))[1]!;
+    await until('writes', () => status(url), (s) => (s.outputs?.['v.out']?.written ?? 0) > 0);
+    // Over DynamoDB's 400 KB item limit: skipped and reported, the rest written.
+    appendFileSync(inputFile, `{"id": 2000001, "s": "${'x'.repeat(500_000)}"}\n{"id": 2000002, "s": "fits"}\n`);
+    const skipped = (await until('the skipped record', () => status(url), (s) => s.outputs['v.out']!.last_errors.length > 0)).outputs['v.out']!;
+    const [problem] = skipped.last_errors;
+    assert.equal(problem?.code, 'DYNAMODB_ITEM_TOO_LARGE');
+    assert.match(problem!.key ?? '', /2000001/);
+    assert.equal(skipped.failed_items, 0, 'a skipped record does not fail its batch');
+    cli.child.kill('SIGINT');
+    assert.equal((await cli.result).code, 0);
+  } finally {
+    cli.child.kill('SIGKILL');
+  }
+});

@@ -110,10 +110,11 @@ export class DynamoDBConnector implements OutputConnector {
   async writeStep(changes: readonly Update[]): Promise<OutputBatchResult> {
     try {
       const result = await this.output.writeStep(changes);
-      return { written: result.puts + result.deletes, failed: 0 };
+      return { written: result.puts + result.deletes, failed: 0, problems: recordProblems(result.errors) };
     } catch (error) {
       if (!(error instanceof StepWriteError)) throw error;
-      return { written: error.result.puts + error.result.deletes, failed: error.result.failed, failure: error };
+      const { result } = error;
+      return { written: result.puts + result.deletes, failed: result.failed, failure: error, problems: recordProblems(result.errors) };
     }
   }
 
@@ -140,4 +141,9 @@ export class DynamoDBConnector implements OutputConnector {
   close(): Promise<void> {
     return this.output.close();
   }
+}
+
+/** A step's per-record problems; a false put or delete condition was asked for and is none. */
+function recordProblems(errors: readonly DynaviewError[]): readonly DynaviewError[] {
+  return errors.filter((error) => error.code !== 'DYNAMODB_CONDITION_CHECK_FAILED');
 }

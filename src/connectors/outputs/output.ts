@@ -89,6 +89,11 @@ export interface OutputBatchResult {
   failed: number;
   /** With `failed`: what was not written and why, for the log. */
   failure?: DynaviewError;
+  /**
+   * Records skipped without failing the batch (too large, a value the target cannot hold, a key
+   * repeated in the step), each with its key: shown among the connector's last errors.
+   */
+  problems?: readonly DynaviewError[];
 }
 
 /** A connector's figures, for progress lines, the summary and /status. */
