@@ -83,7 +83,9 @@ export function compileEndpoints(catalog: Catalog, source: string, file: string 
     const properties = relation.statement.properties;
     for (const property of properties) {
       if (property.key.toLowerCase() !== 'connectors') {
-        endpoints.problems.push(new SqlError('SQL_NOT_SUPPORTED', `property '${property.key}' is not supported (only 'connectors' is)`,
+        const misspelt = closestName(property.key, ['connectors']) !== undefined;
+        endpoints.problems.push(new SqlError(misspelt ? 'SQL_INVALID' : 'SQL_NOT_SUPPORTED',
+          misspelt ? `unknown property '${property.key}'; did you mean 'connectors'?` : `property '${property.key}' is not supported (only 'connectors' is)`,
           { line: property.keySpan.start.line, col: property.keySpan.start.col, ...(file === undefined ? {} : { file }) }));
         continue;
       }

@@ -61,6 +61,7 @@ test('check goes on after a syntax error or an unsupported statement, and never 
     'CREATE VIEW lexical AS SELECT id # v FROM t;',
     'CREATE VIEW fine AS SELECT id, vv FROM t',
     'CREATE VIEW missing_semicolon AS SELECT id FROM t;',
+    "CREATE TABLE misspelt_property (id INT) WITH ('conectors' = '[]');",
   ].join('\n')), [
     '2:47: expected "," or ")" but found "extra"',
     '6:1: CREATE OR REPLACE is not supported yet',
@@ -69,5 +70,6 @@ test('check goes on after a syntax error or an unsupported statement, and never 
     '10:34: expected a SQL token but found "#"',
     '11:32: unknown column vv; did you mean v?',
     '12:1: expected ";" but found "CREATE"',
+    "13:47: unknown property 'conectors'; did you mean 'connectors'?",
   ]);
 });
