@@ -149,6 +149,9 @@ test('a run killed with SIGKILL while changes stream in, and started again from 
   assert.ok(transactions > 20, `only ${transactions} transactions ran while the runs were killed`);
 
   const last = startCli(args);
+  // The tables may already match what the killed runs wrote: a SIGTERM before the run has started
+  // (and set up its signal handling) would end the process by the signal instead of an orderly stop.
+  await last.waitFor(/resuming from .*state: checkpoint of step [1-9]/);
   await caughtUp(from, tables, last);
   last.child.kill('SIGTERM');
   const result = await last.result;

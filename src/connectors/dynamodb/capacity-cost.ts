@@ -52,7 +52,8 @@ export function estimateCapacity(billing: TableBilling, consumedWcu: number, hou
   const onDemand = `${consumedWcu} write request units x $${prices.perMillionWriteUnits} per million`;
   return {
     ...common,
-    estimated_cost_usd: (consumedWcu / 1_000_000) * prices.perMillionWriteUnits,
+    // Multiplied first: whole units times a price stay exact where a millionth of a unit does not.
+    estimated_cost_usd: (consumedWcu * prices.perMillionWriteUnits) / 1_000_000,
     price_basis: billing.mode === 'PAY_PER_REQUEST' ? `on-demand: ${onDemand}` : `billing mode unknown, priced as on-demand: ${onDemand}`,
   };
 }
