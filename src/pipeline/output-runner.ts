@@ -181,7 +181,8 @@ export class OutputRunner {
 
   private written(result: OutputBatchResult, firstStep: number): void {
     // Only the last few are kept: the rest of a long list would be pushed out at once.
-    for (const problem of result.problems?.slice(-KEPT_ERRORS) ?? []) keepError(this.lastErrors, problem);
+    const problems = result.problems ?? [];
+    for (let i = Math.max(0, problems.length - KEPT_ERRORS); i < problems.length; i += 1) keepError(this.lastErrors, problems[i]!);
     if (result.failed === 0) return;
     this.failedFrom = Math.min(this.failedFrom, firstStep);
     this.failedItems += result.failed;

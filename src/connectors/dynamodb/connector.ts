@@ -145,5 +145,6 @@ export class DynamoDBConnector implements OutputConnector {
 
 /** A step's per-record problems; a false put or delete condition was asked for and is none. */
 function recordProblems(errors: readonly DynaviewError[]): readonly DynaviewError[] {
-  return errors.filter((error) => error.code !== 'DYNAMODB_CONDITION_CHECK_FAILED');
+  // Most steps have none: no copy for them.
+  return errors.length === 0 ? errors : errors.filter((error) => error.code !== 'DYNAMODB_CONDITION_CHECK_FAILED');
 }
