@@ -550,3 +550,13 @@ test('a column named like an Object.prototype member reads only the row itself',
   const encoder = encoderFor([['constructor', 'VARCHAR']]);
   assert.deepEqual(encoder.encodeItem({ id: 1 }), { id: { N: '1' }, constructor: { NULL: true } });
 });
+
+test('keyHashOf is equal for rows whose keys have the same identity, and checks the key like keyIdOf', () => {
+  const composite = encoderFor([['s', 'VARCHAR', false], ['d', 'DECIMAL(5, 2)', false]], { index: ['id', 's', 'd'] });
+  const same: Row[] = [{ id: 1, s: 'a', d: '1.5' }, { id: 1n, s: 'a', d: 1.5 }, { id: '1', s: 'a', d: '01.50' }];
+  for (const row of same) assert.equal(composite.keyHashOf(row), composite.keyHashOf(same[0]!), JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+  // Parts are hashed apart: moving text from one part to the next changes the hash.
+  const split = encoderFor([['a', 'VARCHAR', false], ['b', 'VARCHAR', false]], { index: ['a', 'b'] });
+  assert.notEqual(split.keyHashOf({ a: 'ab', b: 'c' }), split.keyHashOf({ a: 'a', b: 'bc' }));
+  assert.throws(() => composite.keyHashOf({ id: null, s: 'a', d: 1 }), /NULL cannot be a DynamoDB key value/);
+});

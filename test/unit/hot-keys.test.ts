@@ -1,36 +1,39 @@
-// Hot partition keys: counted by the partition key's part of a key identity, shown as text, merged
+// Hot partition keys: counted by the identity of the partition key attribute, shown as text, merged
 // across workers, and warned about once per window when one key dominates a throttled table.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { compileRowEncoder, parseEncoderTypes } from '../../src/connectors/dynamodb/encode.js';
 import {
-  HOT_KEY_WARNING_MIN_WRITES, HotKeyTracker, HotKeyWarnings, hotKeysStatus, mergeHotKeys, partitionIdentityOf, type HotKeysSnapshot,
+  HOT_KEY_WARNING_MIN_WRITES, HotKeyTracker, HotKeyWarnings, hotKeysStatus, mergeHotKeys, type HotKeysSnapshot,
 } from '../../src/connectors/dynamodb/hot-keys.js';
-import { identityOf, identityPart, joinIdentity, renderIdentityPart, type KeyAttributeType } from '../../src/connectors/dynamodb/key-identity.js';
+import { identityOf, renderIdentityPart, type KeyAttributeType } from '../../src/connectors/dynamodb/key-identity.js';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-/** A key's identity from its attribute values, as the encoder builds it. */
-const idOf = (...values: AttributeValue[]) => values.reduce((id, value, i) => joinIdentity(id, part(value), i === values.length - 1), '');
 const typeOf = (value: AttributeValue): KeyAttributeType => (value.N !== undefined ? 'N' : value.B !== undefined ? 'B' : 'S');
 const part = (value: AttributeValue): string => identityOf(value, typeOf(value));
 
-describe('key identities', () => {
-  test('the partition key is found in a composite identity, whichever index column it is', () => {
-    const keyId = idOf({ S: 'user:7' }, { N: '1.50' });
-    assert.equal(partitionIdentityOf([{ name: 'user' }, { name: 'ts' }], { user: 'HASH', ts: 'RANGE' })(keyId), part({ S: 'user:7' }));
-    assert.equal(partitionIdentityOf([{ name: 'user' }, { name: 'ts' }], { user: 'RANGE', ts: 'HASH' })(keyId), part({ N: '1.5' }));
+function encoderOf(columns: Record<string, string>, keyRoles: Record<string, 'HASH' | 'RANGE'>) {
+  const view = { name: 'v', columns: Object.entries(columns).map(([name, type]) => ({ name, type, nullable: false })) };
+  const index = { name: 'v_idx', columns: Object.keys(keyRoles) };
+  return compileRowEncoder({ connector: 'c', index, keyRoles, ...parseEncoderTypes({ connector: 'c', view, index, types: {} }) });
+}
+
+describe('partition key identities', () => {
+  test('the partition key is the index column whose role is HASH, whichever it is', () => {
+    const columns = { user: 'VARCHAR', ts: 'DECIMAL(10, 2)', payload: 'VARCHAR' };
+    const row = { user: 'user:7', ts: '001.50', payload: 'x' };
+    const byUser = encoderOf(columns, { user: 'HASH', ts: 'RANGE' });
+    assert.equal(byUser.partitionIdentity(byUser.encodeItem(row)), 'user:7');
+    const byTime = encoderOf(columns, { user: 'RANGE', ts: 'HASH' });
+    assert.equal(byTime.partitionIdentity(byTime.encodeItem(row)), '1.5', 'numbers in their canonical form');
+    assert.equal(byTime.partitionIdentity(byTime.encodeKey(row)), '1.5', 'from a key as from an item');
   });
 
-  test('a single-attribute identity is its own partition key identity', () => {
-    const keyId = idOf({ N: '42' });
-    assert.equal(identityPart(keyId, 0, 1), keyId);
-  });
-
-  test('parts holding the separator characters are still cut at the right place', () => {
-    const keyId = idOf({ S: 'N3:a:b' }, { S: 'x' });
-    assert.equal(identityPart(keyId, 1, 2), part({ S: 'x' }));
-    assert.equal(renderIdentityPart(identityPart(keyId, 0, 2), 'S', 64), 'N3:a:b');
-    const three = idOf({ S: '12:ab' }, { N: '7' }, { S: 'z:9' });
-    assert.deepEqual([0, 1, 2].map((i) => identityPart(three, i, 3)), ['12:ab', '7', 'z:9']);
+  test('a single-attribute key is its own partition key identity', () => {
+    for (const [type, value] of [['BIGINT', 2n ** 60n], ['BIGINT', -42], ['VARCHAR', 'é:1'], ['VARBINARY', Buffer.from([0, 255])], ['DOUBLE', 1e21]] as const) {
+      const encoder = encoderOf({ k: type }, { k: 'HASH' });
+      assert.equal(encoder.partitionIdentity(encoder.encodeKey({ k: value })), encoder.keyIdOf({ k: value }), type);
+    }
   });
 
   test('values are shown as text: strings as they are, numbers canonical, binary in base64, long ones cut', () => {
@@ -43,10 +46,10 @@ describe('key identities', () => {
 
 describe('HotKeyTracker', () => {
   test('counts writes and throttled items by partition key, and lists the heaviest first', () => {
-    const tracker = new HotKeyTracker(partitionIdentityOf([{ name: 'p' }, { name: 's' }], { p: 'HASH', s: 'RANGE' }), 0, 1_000);
-    for (let s = 0; s < 30; s += 1) tracker.wrote(idOf({ S: 'hot' }, { N: String(s) }));
-    for (let p = 0; p < 10; p += 1) tracker.wrote(idOf({ S: `cold${p}` }, { N: '1' }));
-    for (let s = 0; s < 4; s += 1) tracker.throttled(idOf({ S: 'hot' }, { N: String(s) }));
+    const tracker = new HotKeyTracker(0, 1_000);
+    for (let s = 0; s < 30; s += 1) tracker.wrote('hot');
+    for (let p = 0; p < 10; p += 1) tracker.wrote(`cold${p}`);
+    for (let s = 0; s < 4; s += 1) tracker.throttled('hot');
     const snapshot = tracker.snapshot(500);
     assert.deepEqual([snapshot.writesTotal, snapshot.throttledTotal, snapshot.windowSeconds], [40, 4, 0.5]);
     const status = hotKeysStatus(snapshot, 'S');
@@ -58,10 +61,10 @@ describe('HotKeyTracker', () => {
 
 describe('HotKeyTracker with more keys than counters', () => {
   test('lists what each key certainly received: keys written once are not shown as hot, the hot one is', () => {
-    const tracker = new HotKeyTracker((keyId) => keyId, 0);
+    const tracker = new HotKeyTracker(0);
     for (let i = 0; i < 10_000; i += 1) {
-      tracker.wrote(idOf({ N: String(i) }));
-      if (i % 20 === 0) tracker.wrote(idOf({ S: 'hot' }));
+      tracker.wrote(String(i));
+      if (i % 20 === 0) tracker.wrote('hot');
     }
     const { writes } = hotKeysStatus(tracker.snapshot(1_000), 'S');
     assert.deepEqual(writes[0], { key: 'hot', count: 500 });

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { KeyOrdering } from '../../src/connectors/dynamodb/key-ordering.js';
 import type { WriteRequest } from '../../src/connectors/dynamodb/chunks.js';
 
-const put = (key: string): WriteRequest => ({ kind: 'put', keyId: key, attributes: {}, size: 1, row: { key } });
+const put = (key: string): WriteRequest => ({ kind: 'put', partitionKey: key, attributes: {}, size: 1, row: { key } });
+const keyOf = (request: WriteRequest): string => String(request.row['key']);
 
 test('a chunk waits for the earlier chunks that write one of its keys, and only for those', () => {
-  const ordering = new KeyOrdering();
+  const ordering = new KeyOrdering(keyOf);
   const first = Promise.resolve();
   const second = Promise.resolve();
   assert.deepEqual(ordering.enter([put('a'), put('b')], first), []);
@@ -17,7 +18,7 @@ test('a chunk waits for the earlier chunks that write one of its keys, and only 
 });
 
 test('a write still waiting is superseded by a newer write of its key; a sent one is not', () => {
-  const ordering = new KeyOrdering();
+  const ordering = new KeyOrdering(keyOf);
   const sentChunk = [put('a')];
   ordering.enter(sentChunk, Promise.resolve());
   assert.deepEqual(ordering.send(sentChunk), sentChunk);
@@ -26,12 +27,12 @@ test('a write still waiting is superseded by a newer write of its key; a sent on
   const newer = [put('b')];
   ordering.enter(newer, Promise.resolve());
   assert.equal(sentChunk[0]!.superseded, undefined);
-  assert.deepEqual(ordering.send(waiting).map((r) => r.keyId), ['a']);
-  assert.deepEqual(ordering.send(newer).map((r) => r.keyId), ['b']);
+  assert.deepEqual(ordering.send(waiting).map(keyOf), ['a']);
+  assert.deepEqual(ordering.send(newer).map(keyOf), ['b']);
 });
 
 test('finished chunks are forgotten unless a newer chunk wrote the key since', () => {
-  const ordering = new KeyOrdering();
+  const ordering = new KeyOrdering(keyOf);
   const firstDone = Promise.resolve();
   const first = [put('a'), put('b')];
   ordering.enter(first, firstDone);

@@ -16,13 +16,13 @@ const noWait = (maxRetries: number | null): RetryPolicy => ({ maxRetries, wait: 
 
 function puts(n: number): WriteRequest[] {
   return Array.from({ length: n }, (_, i) => ({
-    kind: 'put' as const, keyId: `k${i}`, attributes: { id: { S: `k${i}` } }, size: 10, row: { id: `k${i}` },
+    kind: 'put' as const, partitionKey: `k${i}`, attributes: { id: { S: `k${i}` } }, size: 10, row: { id: `k${i}` },
   }));
 }
 
 const keyOfRequest = (r: DynamoWriteRequest): string => r.PutRequest?.Item?.['id']?.S ?? r.DeleteRequest?.Key?.['id']?.S ?? '';
 const keyOfAction = (a: NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number]): string => a.Put?.Item?.['id']?.S ?? a.Delete?.Key?.['id']?.S ?? '';
-const keys = (requests: readonly WriteRequest[]): string[] => requests.map((r) => r.keyId);
+const keys = (requests: readonly WriteRequest[]): string[] => requests.map((r) => r.partitionKey);
 const failedKeys = (outcome: ChunkOutcome): string[] => outcome.failures.flatMap((f) => keys(f.requests)).sort();
 
 function validationException(message: string): Error {
@@ -58,7 +58,7 @@ function refusingDynamoDB(bad: ReadonlySet<string>): { api: DynamoDBWriteApi; st
 
 function writerFor(mode: 'batch' | 'transactional', api: DynamoDBWriteApi, metrics: MetricsSink, maxRetries = 10) {
   return mode === 'batch'
-    ? new BatchChunkWriter({ table: 't', api, retry: noWait(maxRetries), metrics, keyIdOf: keyOfRequest })
+    ? new BatchChunkWriter({ table: 't', api, retry: noWait(maxRetries), metrics, keyIdentity: (attributes) => attributes['id']?.S ?? '' })
     : new TransactChunkWriter({ table: 't', api, retry: noWait(maxRetries), metrics });
 }
 
@@ -77,7 +77,7 @@ for (const mode of ['batch', 'transactional'] as const) {
     for (const failure of outcome.failures) {
       assert.equal(failure.code, 'DYNAMODB_VALIDATION_REJECTED');
       assert.equal(failure.requests.length, 1);
-      assert.match(failure.reason, new RegExp(`rejected the item: ValidationException: .*Type mismatch for Index Key \\(${failure.requests[0]!.keyId}\\)`));
+      assert.match(failure.reason, new RegExp(`rejected the item: ValidationException: .*Type mismatch for Index Key \\(${failure.requests[0]!.partitionKey}\\)`));
     }
     assert.ok(dynamo.calls() <= callBound(25, 2), `${dynamo.calls()} calls`);
     assert.equal(metrics.get('write_requests'), dynamo.calls());
@@ -170,7 +170,7 @@ test('transactional mode: items cancelled with ValidationError fail with their r
   assert.deepEqual(failedKeys(outcome), ['k1', 'k3']);
   for (const failure of outcome.failures) {
     assert.equal(failure.code, 'DYNAMODB_VALIDATION_REJECTED');
-    assert.match(failure.reason, new RegExp(`ValidationError: Type mismatch for Index Key \\(${failure.requests[0]!.keyId}\\)`));
+    assert.match(failure.reason, new RegExp(`ValidationError: Type mismatch for Index Key \\(${failure.requests[0]!.partitionKey}\\)`));
   }
   assert.equal(outcome.retries, 1);
   assert.equal(metrics.get('transact_write_failures'), 2);

@@ -6,6 +6,7 @@ import { BatchChunkWriter } from '../../src/connectors/dynamodb/batch-writer.js'
 import { judgeCancellation, TransactChunkWriter } from '../../src/connectors/dynamodb/transact-writer.js';
 import type { ChunkOutcome, DynamoDBWriteApi } from '../../src/connectors/dynamodb/chunk-writer.js';
 import type { WriteRequest } from '../../src/connectors/dynamodb/chunks.js';
+import type { Item } from '../../src/connectors/dynamodb/encode.js';
 import { CountingMetrics } from '../support/metrics.js';
 
 
@@ -16,13 +17,13 @@ function noWait(maxRetries: number | null): RetryPolicy & { waits: number[] } {
 
 function puts(n: number): WriteRequest[] {
   return Array.from({ length: n }, (_, i) => ({
-    kind: 'put' as const, keyId: `k${i}`, attributes: { id: { S: `k${i}` } }, size: 10, row: { id: `k${i}` },
+    kind: 'put' as const, partitionKey: `k${i}`, attributes: { id: { S: `k${i}` } }, size: 10, row: { id: `k${i}` },
   }));
 }
 
-const keyIdOf = (u: DynamoWriteRequest): string => u.PutRequest?.Item?.['id']?.S ?? u.DeleteRequest?.Key?.['id']?.S ?? '';
+const keyIdentity = (attributes: Item): string => attributes['id']?.S ?? '';
 
-const failedKeys = (outcome: ChunkOutcome): string[] => outcome.failures.flatMap((f) => f.requests.map((r) => r.keyId));
+const failedKeys = (outcome: ChunkOutcome): string[] => outcome.failures.flatMap((f) => f.requests.map((r) => r.partitionKey));
 
 function awsError(name: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, ...extra });
@@ -62,7 +63,7 @@ test('batch mode resends only the unprocessed items until DynamoDB takes them', 
   };
   const metrics = new CountingMetrics();
   const retry = noWait(10);
-  const outcome = await new BatchChunkWriter({ table: 't', api, retry, metrics, keyIdOf }).write(puts(5));
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry, metrics, keyIdentity }).write(puts(5));
   assert.deepEqual(sent, [5, 2, 2]);
   assert.equal(outcome.written.length, 5);
   assert.deepEqual(outcome.failures, []);
@@ -78,10 +79,10 @@ test('batch mode gives up after max_retries resends and reports the items still 
     async batchWrite(input) { return { UnprocessedItems: { t: input.RequestItems!['t']!.slice(0, 1) }, $metadata: {} }; },
     transactWrite: () => { throw new Error('unused'); },
   };
-  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(3), metrics: new CountingMetrics(), keyIdOf }).write(puts(4));
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(3), metrics: new CountingMetrics(), keyIdentity }).write(puts(4));
   assert.equal(outcome.retries, 3);
   assert.deepEqual(failedKeys(outcome), ['k0']);
-  assert.deepEqual(outcome.written.map((r) => r.keyId), ['k1', 'k2', 'k3']);
+  assert.deepEqual(outcome.written.map((r) => r.partitionKey), ['k1', 'k2', 'k3']);
   assert.equal(outcome.failures[0]?.code, 'DYNAMODB_WRITE_FAILED');
   assert.match(outcome.failures[0]?.reason ?? '', /unprocessed \(throttled\) after 3 retries/);
 });
@@ -96,7 +97,7 @@ test('batch mode fails a chunk at once on a non-retriable error, and retries a t
     },
     transactWrite: () => { throw new Error('unused'); },
   };
-  const ok = await new BatchChunkWriter({ table: 't', api: flaky, retry: noWait(10), metrics: new CountingMetrics(), keyIdOf }).write(puts(2));
+  const ok = await new BatchChunkWriter({ table: 't', api: flaky, retry: noWait(10), metrics: new CountingMetrics(), keyIdentity }).write(puts(2));
   assert.equal(ok.written.length, 2);
   assert.equal(ok.retries, 1);
 
@@ -108,7 +109,7 @@ test('batch mode fails a chunk at once on a non-retriable error, and retries a t
     },
     transactWrite: () => { throw new Error('unused'); },
   };
-  const failed = await new BatchChunkWriter({ table: 't', api: missing, retry: noWait(10), metrics: new CountingMetrics(), keyIdOf }).write(puts(2));
+  const failed = await new BatchChunkWriter({ table: 't', api: missing, retry: noWait(10), metrics: new CountingMetrics(), keyIdentity }).write(puts(2));
   assert.deepEqual(failedKeys(failed), ['k0', 'k1']);
   assert.equal(missingCalls, 1);
   assert.equal(failed.retries, 0);
@@ -126,7 +127,7 @@ test('max_retries null keeps resending until everything is written', async () =>
     },
     transactWrite: () => { throw new Error('unused'); },
   };
-  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(null), metrics: new CountingMetrics(), keyIdOf }).write(puts(3));
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(null), metrics: new CountingMetrics(), keyIdentity }).write(puts(3));
   assert.equal(outcome.written.length, 3);
   assert.equal(outcome.retries, 39);
 });
@@ -159,8 +160,8 @@ test('a transaction cancelled by a condition resubmits the rest at once with a n
   const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(10), metrics, putCondition: 'attribute_not_exists(id)' }).write(puts(3));
   assert.deepEqual(sizes, [3, 2]);
   assert.notEqual(tokens[0], tokens[1]);
-  assert.deepEqual(outcome.conditionFailed.map((r) => r.keyId), ['k1']);
-  assert.deepEqual(outcome.written.map((r) => r.keyId), ['k0', 'k2']);
+  assert.deepEqual(outcome.conditionFailed.map((r) => r.partitionKey), ['k1']);
+  assert.deepEqual(outcome.written.map((r) => r.partitionKey), ['k0', 'k2']);
   assert.equal(outcome.retries, 0);
   assert.equal(metrics.get('transact_write_failures'), 0);
   assert.equal(outcome.throttled, false, 'a condition is not throttling');
@@ -182,7 +183,7 @@ test('a transaction cancelled for capacity names the items DynamoDB throttled, o
   const metrics = new CountingMetrics();
   const outcome = await new TransactChunkWriter({ table: 't', api, retry: noWait(10), metrics }).write(puts(3));
   assert.equal(outcome.throttled, true);
-  assert.deepEqual(outcome.throttledRequests.map((r) => r.keyId), ['k1', 'k1']);
+  assert.deepEqual(outcome.throttledRequests.map((r) => r.partitionKey), ['k1', 'k1']);
   assert.equal(metrics.get('consumed_wcu'), 6, 'only the call that went through reports consumed capacity');
 });
 
@@ -198,8 +199,8 @@ test('batch mode counts the items returned unprocessed as throttled, and the con
     transactWrite: () => { throw new Error('unused'); },
   };
   const metrics = new CountingMetrics();
-  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(10), metrics, keyIdOf }).write(puts(3));
-  assert.deepEqual(outcome.throttledRequests.map((r) => r.keyId), ['k1', 'k2']);
+  const outcome = await new BatchChunkWriter({ table: 't', api, retry: noWait(10), metrics, keyIdentity }).write(puts(3));
+  assert.deepEqual(outcome.throttledRequests.map((r) => r.partitionKey), ['k1', 'k2']);
   assert.equal(metrics.get('consumed_wcu'), 3);
 });
 

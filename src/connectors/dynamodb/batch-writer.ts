@@ -6,6 +6,7 @@
  */
 import type { WriteRequest as DynamoWriteRequest } from '@aws-sdk/client-dynamodb';
 import type { WriteRequest } from './chunks.js';
+import type { Item } from './encode.js';
 import { ChunkProgress, type ChunkOutcome, type ChunkWriter, type DynamoDBWriteApi } from './chunk-writer.js';
 import type { MetricsSink } from './metrics.js';
 import { describeAwsError, isItemRejection, isThrottlingError, isTransientError, wasRetriedBySdk, type RetryPolicy } from './retry.js';
@@ -15,8 +16,8 @@ export interface BatchWriterOptions {
   api: DynamoDBWriteApi;
   retry: RetryPolicy;
   metrics: MetricsSink;
-  /** Identity of the key held by a request's attributes, to match unprocessed items to requests. */
-  keyIdOf: (attributes: DynamoWriteRequest) => string;
+  /** Identity of the key held by an item or a key (see key-identity.ts), to match unprocessed items to requests. */
+  keyIdentity: (attributes: Item) => string;
 }
 
 export class BatchChunkWriter implements ChunkWriter {
@@ -59,8 +60,10 @@ export class BatchChunkWriter implements ChunkWriter {
       if (unprocessed.length === 0) return;
 
       metrics.count('throttled_items', unprocessed.length);
-      const byKey = new Map(pending.map((r) => [r.keyId, r]));
-      pending = unprocessed.map((u) => byKey.get(this.options.keyIdOf(u))).filter((r): r is WriteRequest => r !== undefined);
+      const { keyIdentity } = this.options;
+      const byKey = new Map(pending.map((r) => [keyIdentity(r.attributes), r]));
+      pending = unprocessed.map((u) => byKey.get(keyIdentity(u.PutRequest?.Item ?? u.DeleteRequest?.Key ?? {})))
+        .filter((r): r is WriteRequest => r !== undefined);
       progress.throttle(pending);
       if (!progress.mayRetry()) {
         progress.fail(pending, 'DYNAMODB_WRITE_FAILED', `${pending.length} item(s) still unprocessed (throttled) after ${progress.retries} retries`);

@@ -8,8 +8,8 @@ import type { Item } from './encode.js';
 
 export interface WriteRequest {
   readonly kind: 'put' | 'delete';
-  /** Identity of the item's key; no two requests of one chunk share it. */
-  readonly keyId: string;
+  /** Identity of the item's partition key (see key-identity.ts), for counting hot keys. */
+  readonly partitionKey: string;
   /** The whole item for a put, the key attributes for a delete. */
   readonly attributes: Item;
   /** DynamoDB size of `attributes`, in bytes. */

@@ -18,6 +18,7 @@ import { formatSqlType, parseSqlType } from '../../sql/parse-type.js';
 import { parseTypeCatalog, userTypeFields, type UserTypes } from '../../sql/resolve-type.js';
 import type { SqlField, SqlType } from '../../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../../sql/temporal.js';
+import { combineHash, fnv1a, integerHash, spreadHash } from '../../util/hash.js';
 import { bytesIdentity, canonicalOrRaw, identityOf, joinIdentity, type KeyAttributeType } from './key-identity.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -53,6 +54,17 @@ export interface RowEncoder {
    * InvalidValueError), without building the key's attribute values.
    */
   keyIdOf(row: Row): string;
+  /**
+   * A 32-bit hash of the row's key, from its parts without their identities' text where it can (an
+   * integer given as a number), with the checks of `keyIdOf` (throws InvalidValueError): rows whose
+   * keys have equal identities have equal hashes, spread over all 32 bits.
+   */
+  keyHashOf(row: Row): number;
+  /**
+   * The identity of the partition (HASH) key attribute of attributes this encoder made (an item or
+   * a key): what tells partition keys apart, as hot keys count them.
+   */
+  partitionIdentity(attributes: Item): string;
   /** The row's raw index values as JSON text for messages, e.g. {"id":1,"sort":"a"} (bigint and bytes made printable). */
   describeKey(row: Row): string;
 }
@@ -138,12 +150,13 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
       );
     return { name: column.name, read: compileReader(column.name), encode };
   });
-  const keyParts: (CompiledColumn & { readonly identity: KeyCodec['identity']; readonly attributeType: KeyAttributeType })[] =
+  const keyParts: (CompiledColumn & Omit<KeyCodec, 'encode'> & { readonly attributeType: KeyAttributeType })[] =
     keyColumns.map(({ name, attributeType }) => {
       const codec = keyCodecs.get(name) ?? unreachable(name);
-      return { name, attributeType, read: compileReader(name), encode: codec.encode, identity: codec.identity };
+      return { name, attributeType, read: compileReader(name), ...codec };
     });
   const [onlyKeyPart] = keyParts.length === 1 ? keyParts : [];
+  const partitionPart = keyParts.find((part) => keyRoles?.[part.name] === 'HASH') ?? keyParts[0]!;
 
   function describeKey(row: Row): string {
     return `{${keyParts.map((part) => `${JSON.stringify(part.name)}:${printableJson(part.read(row))}`).join(',')}}`;
@@ -204,6 +217,22 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
         throw error;
       }
     },
+    keyHashOf: (row) => {
+      let i = 0;
+      try {
+        if (onlyKeyPart) return spreadHash(onlyKeyPart.hash(onlyKeyPart.read(row)));
+        let hash = 0;
+        for (; i < keyParts.length; i++) {
+          const part = keyParts[i]!;
+          hash = combineHash(hash, part.hash(part.read(row)));
+        }
+        return spreadHash(hash);
+      } catch (error) {
+        if (error instanceof ValueProblem) throw invalidValue(error, keyParts[i]!.name, row);
+        throw error;
+      }
+    },
+    partitionIdentity: (attributes) => partitionPart.attributeIdentity(attributes[partitionPart.name]),
     describeKey,
   };
 }
@@ -545,7 +574,12 @@ function variantMap(value: Record<string, unknown>, level: number): Item {
  */
 interface KeyCodec {
   readonly encode: Encode;
+  /** The identity of a row value (see key-identity.ts), with the key rules checked. */
   readonly identity: (value: unknown) => string;
+  /** A 32-bit hash of `identity(value)`, equal for equal identities, with the same checks. */
+  readonly hash: (value: unknown) => number;
+  /** The identity of an attribute value this codec encoded. */
+  readonly attributeIdentity: (value: AttributeValue | undefined) => string;
 }
 
 /** The codec of an index column, whose type `keyAttributeType` accepted. */
@@ -568,10 +602,28 @@ function compileKeyCodec(type: SqlType, role: 'HASH' | 'RANGE'): KeyCodec {
         notNull(value);
         return text(value);
       };
+      if (type.kind === 'integer') {
+        const { minNumber, maxNumber } = integerLimits(type);
+        return {
+          encode: (value) => ({ N: checked(value) }),
+          // An integer's text is canonical already (String of a safe integer, or a bigint's digits).
+          identity: checked,
+          // Hashed by value where it is a safe integer, so that a number key is hashed without its text.
+          hash: (value) => {
+            if (typeof value === 'number' && Number.isSafeInteger(value) && value >= minNumber && value <= maxNumber) return integerHash(value);
+            const text = checked(value);
+            const number = Number(text);
+            return Number.isSafeInteger(number) ? integerHash(number) : fnv1a(text);
+          },
+          attributeIdentity: (value) => value?.N ?? '',
+        };
+      }
+      const identity = (value: unknown): string => canonicalOrRaw(checked(value));
       return {
         encode: (value) => ({ N: checked(value) }),
-        // An integer's text is canonical already (String of a safe integer, or a bigint's digits).
-        identity: type.kind === 'integer' ? checked : (value) => canonicalOrRaw(checked(value)),
+        identity,
+        hash: (value) => fnv1a(identity(value)),
+        attributeIdentity: (value) => identityOf(value, 'N'),
       };
     }
     case 'varchar':
@@ -592,7 +644,12 @@ function compileKeyCodec(type: SqlType, role: 'HASH' | 'RANGE'): KeyCodec {
         }
         return s;
       };
-      return { encode: (value) => ({ S: checked(value) }), identity: checked };
+      return {
+        encode: (value) => ({ S: checked(value) }),
+        identity: checked,
+        hash: (value) => fnv1a(checked(value)),
+        attributeIdentity: (value) => value?.S ?? '',
+      };
     }
     case 'varbinary':
     case 'binary': {
@@ -604,7 +661,13 @@ function compileKeyCodec(type: SqlType, role: 'HASH' | 'RANGE'): KeyCodec {
         if (bytes.length > maxBytes) throw tooLong(bytes.length);
         return bytes;
       };
-      return { encode: (value) => ({ B: checked(value) }), identity: (value) => bytesIdentity(checked(value)) };
+      const identity = (value: unknown): string => bytesIdentity(checked(value));
+      return {
+        encode: (value) => ({ B: checked(value) }),
+        identity,
+        hash: (value) => fnv1a(identity(value)),
+        attributeIdentity: (value) => identityOf(value, 'B'),
+      };
     }
     default:
       return unreachable(`key type ${label}`);

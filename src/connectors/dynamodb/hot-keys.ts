@@ -6,7 +6,7 @@
  */
 import { WindowedSpaceSaving, type WindowTop } from '../../util/space-saving.js';
 import type { OutputHotKeys } from '../outputs/output.js';
-import { identityPart, renderIdentityPart, type KeyAttributeType } from './key-identity.js';
+import { renderIdentityPart, type KeyAttributeType } from './key-identity.js';
 import type { KeyRoles } from './key-schema.js';
 
 /** Counters per sketch: keys of more than 1/256 of a window's writes are sure to be counted. */
@@ -39,21 +39,9 @@ export interface HotKeysSnapshot {
 
 export const EMPTY_HOT_KEYS: HotKeysSnapshot = { windowSeconds: 0, writesTotal: 0, throttledTotal: 0, writes: [], throttled: [] };
 
-/** The key column whose role is HASH: the partition key. */
-function partitionKeyPosition(keyColumns: readonly { name: string }[], keyRoles: KeyRoles): number {
-  return Math.max(0, keyColumns.findIndex((c) => keyRoles[c.name] === 'HASH'));
-}
-
-/** The partition key's identity within a key identity: the part of the key attribute whose role is HASH. */
-export function partitionIdentityOf(keyColumns: readonly { name: string }[], keyRoles: KeyRoles): (keyId: string) => string {
-  const parts = keyColumns.length;
-  const position = partitionKeyPosition(keyColumns, keyRoles);
-  return (keyId) => identityPart(keyId, position, parts);
-}
-
-/** The DynamoDB type of the partition key, which its identity does not carry: for showing it. */
+/** The DynamoDB type of the partition key (the key column whose role is HASH), which its identity does not carry: for showing it. */
 export function partitionKeyType(keyColumns: readonly { name: string; attributeType: KeyAttributeType }[], keyRoles: KeyRoles): KeyAttributeType {
-  return keyColumns[partitionKeyPosition(keyColumns, keyRoles)]?.attributeType ?? 'S';
+  return (keyColumns.find((c) => keyRoles[c.name] === 'HASH') ?? keyColumns[0])?.attributeType ?? 'S';
 }
 
 /** Counts one worker's writes and throttled items by partition key. */
@@ -61,21 +49,18 @@ export class HotKeyTracker {
   private readonly writes: WindowedSpaceSaving;
   private readonly throttles: WindowedSpaceSaving;
 
-  constructor(
-    private readonly partitionOf: (keyId: string) => string,
-    nowMs: number,
-    windowMs = HOT_KEY_WINDOW_MS,
-  ) {
+  constructor(nowMs: number, windowMs = HOT_KEY_WINDOW_MS) {
     this.writes = new WindowedSpaceSaving(HOT_KEY_COUNTERS, windowMs, nowMs);
     this.throttles = new WindowedSpaceSaving(HOT_KEY_COUNTERS, windowMs, nowMs);
   }
 
-  wrote(keyId: string): void {
-    this.writes.add(this.partitionOf(keyId));
+  /** Counts a write of an item whose partition key has identity `partitionKey`. */
+  wrote(partitionKey: string): void {
+    this.writes.add(partitionKey);
   }
 
-  throttled(keyId: string): void {
-    this.throttles.add(this.partitionOf(keyId));
+  throttled(partitionKey: string): void {
+    this.throttles.add(partitionKey);
   }
 
   advance(nowMs: number): void {

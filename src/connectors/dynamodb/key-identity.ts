@@ -42,22 +42,6 @@ export function canonicalOrRaw(text: string): string {
 }
 
 /**
- * The identity of the key attribute at `position` (in key column order) within the identity of a
- * key of `parts` attributes. A single-attribute key is its own part: it is returned as is, with no copy.
- */
-export function identityPart(identity: string, position: number, parts: number): string {
-  if (parts === 1) return identity;
-  let start = 0;
-  for (let i = 0; i < parts - 1; i += 1) {
-    const colon = identity.indexOf(':', start);
-    const end = colon + 1 + Number(identity.slice(start, colon));
-    if (i === position) return identity.slice(colon + 1, end);
-    start = end;
-  }
-  return identity.slice(start);
-}
-
-/**
  * A one-part identity of a `type` attribute as text for people: a string as it is, a number in its
  * canonical form, a binary value in base64; cut to `maxChars` characters with an ellipsis.
  */

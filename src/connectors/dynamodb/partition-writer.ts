@@ -17,6 +17,7 @@ import type { Item, RowEncoder } from './encode.js';
 import { itemSize, MAX_ITEM_SIZE_BYTES } from './item-size.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import type { HotKeysSnapshot, HotKeyTracker } from './hot-keys.js';
+import { KeyGroups } from './key-groups.js';
 import { KeyOrdering } from './key-ordering.js';
 import type { MetricsSink } from './metrics.js';
 
@@ -100,7 +101,7 @@ export class PartitionWriter {
     this.slots = new Semaphore(options.maxConcurrentRequests);
     this.concurrency = new AdaptiveConcurrency(this.slots, options.maxConcurrentRequests);
     options.metrics.shift('concurrency_limit', options.maxConcurrentRequests);
-    this.ordering = options.pipelined ? new KeyOrdering() : null;
+    this.ordering = options.pipelined ? new KeyOrdering((request) => options.encoder.keyIdentity(request.attributes)) : null;
   }
 
   /** This worker's hot keys as of `nowMs`. */
@@ -112,8 +113,9 @@ export class PartitionWriter {
   startStep(updates: readonly Update[], stepNumber: number): StartedStep {
     const step = new StepWrite(this.options, stepNumber, this.slots, this.concurrency, this.ordering);
     const staged = (async () => {
-      for (const [keyId, keyUpdates] of this.groupByKey(updates, step)) {
-        const request = step.requestFor(keyUpdates, keyId);
+      const groups = this.groupByKey(updates, step);
+      for (let g = 0; g < groups.size; g += 1) {
+        const request = step.requestFor(groups.at(g));
         if (request === undefined) continue;
         // Only a completed chunk waits (for a request slot): most items are staged without an await.
         for (const chunk of step.stage(request)) await step.send(chunk);
@@ -123,31 +125,16 @@ export class PartitionWriter {
     return { staged, done: staged.then(() => step.settle()) };
   }
 
-  /**
-   * The step's updates by key identity (a string, from the row's key values without encoding
-   * them). Most keys have a single update, kept without an array; no encoded key is kept, because
-   * a large step would hold them all at once (put items carry their key anyway, and a delete
-   * encodes its key when its request is made).
-   */
-  private groupByKey(updates: readonly Update[], step: StepWrite): Map<string, Update | Update[]> {
+  /** The step's updates by key; a record whose key is not valid is dropped. */
+  private groupByKey(updates: readonly Update[], step: StepWrite): KeyGroups {
     const { encoder } = this.options;
-    const groups = new Map<string, Update | Update[]>();
-    for (const update of updates) {
-      if (update.weight === 0) continue;
-      let keyId: string;
-      try {
-        keyId = encoder.keyIdOf(update.row);
-      } catch (error) {
-        step.drop('invalid_value', this.recordError(error), { operation: update.weight > 0 ? 'put' : 'delete', row: update.row });
-        this.options.metrics.count('invalid_items_dropped', 1);
-        continue;
-      }
-      const group = groups.get(keyId);
-      if (group === undefined) groups.set(keyId, update);
-      else if (Array.isArray(group)) group.push(update);
-      else groups.set(keyId, [group, update]);
-    }
-    return groups;
+    return KeyGroups.of(updates, {
+      hashOf: (row) => encoder.keyHashOf(row),
+      sameKey: (a, b) => encoder.keyIdOf(a) === encoder.keyIdOf(b),
+    }, (update, error) => {
+      step.drop('invalid_value', this.recordError(error), { operation: update.weight > 0 ? 'put' : 'delete', row: update.row });
+      this.options.metrics.count('invalid_items_dropped', 1);
+    });
   }
 
   private recordError(error: unknown): SerializedError {
@@ -174,7 +161,7 @@ class StepWrite {
   }
 
   /** The write a key's updates call for, or undefined when there is nothing to write. */
-  requestFor(updates: Update | readonly Update[], keyId: string): WriteRequest | undefined {
+  requestFor(updates: Update | readonly Update[]): WriteRequest | undefined {
     const { encoder, metrics } = this.options;
     const change = classifyKeyUpdates(updates);
     switch (change.kind) {
@@ -186,7 +173,7 @@ class StepWrite {
         return undefined;
       case 'delete': {
         const key = encoder.encodeKey(change.row);
-        return { kind: 'delete', keyId, attributes: key, size: itemSize(key), row: change.row };
+        return { kind: 'delete', partitionKey: encoder.partitionIdentity(key), attributes: key, size: itemSize(key), row: change.row };
       }
       case 'insert':
       case 'upsert': {
@@ -208,7 +195,7 @@ class StepWrite {
           { operation: 'put', row: change.row });
           return undefined;
         }
-        return { kind: 'put', keyId, attributes: item, size, row: change.row };
+        return { kind: 'put', partitionKey: encoder.partitionIdentity(item), attributes: item, size, row: change.row };
       }
       default: {
         const unreachable: never = change;
@@ -298,9 +285,9 @@ class StepWrite {
     for (const request of outcome.written) {
       if (request.kind === 'put') puts += 1;
       bytes += request.size;
-      hotKeys.wrote(request.keyId);
+      hotKeys.wrote(request.partitionKey);
     }
-    for (const request of outcome.throttledRequests) hotKeys.throttled(request.keyId);
+    for (const request of outcome.throttledRequests) hotKeys.throttled(request.partitionKey);
     const deletes = outcome.written.length - puts;
     this.report.puts += puts;
     this.report.deletes += deletes;

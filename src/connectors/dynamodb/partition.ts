@@ -9,8 +9,8 @@ import { BatchChunkWriter } from './batch-writer.js';
 import type { ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
 import { createDynamoDBClient } from './client.js';
 import type { DynamoDBOutputConfig } from './config.js';
-import { compileRowEncoder, type EncoderView, type RowEncoder } from './encode.js';
-import { HotKeyTracker, partitionIdentityOf } from './hot-keys.js';
+import { compileRowEncoder, type EncoderView } from './encode.js';
+import { HotKeyTracker } from './hot-keys.js';
 import { MAX_BATCH_WRITE_BYTES, MAX_TRANSACTION_BYTES } from './item-size.js';
 import type { KeyRoles } from './key-schema.js';
 import type { MetricsSink } from './metrics.js';
@@ -54,13 +54,13 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
       ...(config.put_condition_expression ? { putCondition: config.put_condition_expression } : {}),
       ...(config.delete_condition_expression ? { deleteCondition: config.delete_condition_expression } : {}),
     })
-    : new BatchChunkWriter({ table: config.table, api, retry, metrics, keyIdOf: (request) => keyIdOfRequest(encoder, request) });
+    : new BatchChunkWriter({ table: config.table, api, retry, metrics, keyIdentity: encoder.keyIdentity });
   const writer = new PartitionWriter({
     connector, view: view.name, index: index.name, table: config.table, encoder, chunkWriter, metrics,
     maxConcurrentRequests: config.max_concurrent_requests,
     pipelined: config.pipelined_steps,
     deadLetters: config.dead_letter_path !== undefined,
-    hotKeys: new HotKeyTracker(partitionIdentityOf(encoder.keyColumns, keyRoles), performance.now()),
+    hotKeys: new HotKeyTracker(performance.now()),
     limits: {
       maxRequests: config.batch_size,
       flushBytes: config.max_buffer_size_bytes,
@@ -70,7 +70,3 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
   return { writer, client };
 }
 
-function keyIdOfRequest(encoder: RowEncoder, request: { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } }): string {
-  const attributes = (request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}) as Parameters<RowEncoder['keyIdentity']>[0];
-  return encoder.keyIdentity(attributes);
-}

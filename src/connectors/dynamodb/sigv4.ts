@@ -25,6 +25,8 @@ const UNSIGNABLE_HEADERS = new Set([
   'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id',
 ]);
 const UNSIGNABLE_PATTERN = /^(?:proxy-|sec-)/;
+/** A header value the canonical request holds with its line breaks, tabs and runs of spaces made single spaces, and trimmed. */
+const NEEDS_TRIMMING = /[\r\n\t]| {2}|^ | $/;
 
 interface AwsCredentialIdentity {
   accessKeyId: string;
@@ -107,7 +109,7 @@ export class SigV4Signer implements RequestSigner {
       if (value == null) continue;
       const lower = name.toLowerCase();
       if (UNSIGNABLE_HEADERS.has(lower) || UNSIGNABLE_PATTERN.test(lower)) continue;
-      canonical.push([lower, value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')]);
+      canonical.push([lower, NEEDS_TRIMMING.test(value) ? value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '') : value]);
     }
     canonical.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let signedHeaders = '';

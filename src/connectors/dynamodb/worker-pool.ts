@@ -13,7 +13,6 @@ import type { ConnectorMetrics } from './metrics.js';
 import type { PartitionWriter, StartedStep, StepReport } from './partition-writer.js';
 import type { PartitionSetup } from './partition.js';
 import type { FromWorker, MetricsBatch, ToWorker } from './worker-protocol.js';
-import { fnv1a } from '../../util/hash.js';
 
 export interface Partition {
   startStep(updates: Update[], step: number): StartedStep;
@@ -146,7 +145,7 @@ export function routeByKey(updates: Iterable<Update>, encoder: RowEncoder, worke
   for (const update of updates) {
     let slot = 0;
     try {
-      slot = fnv1a(encoder.keyIdOf(update.row)) % workers;
+      slot = encoder.keyHashOf(update.row) % workers;
     } catch {
       // An invalid key is reported by the worker that gets it; any worker will do.
     }
