@@ -1,19 +1,20 @@
 // The connector's own JSON-protocol path for BatchWriteItem and TransactWriteItems, checked against
-// DynamoDB Local (what it writes, how errors look), the simulator (throttling, retried 5xx) and a
-// recording handler (endpoint, signature, clock-skew correction).
-import { test } from 'node:test';
+// DynamoDB Local (what it writes, how errors look), the simulator (throttling, retried 5xx), a
+// recording transport (endpoint, signature) and servers that misbehave (clock skew, no answer, no listener).
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { HttpResponse } from '@smithy/core/protocols';
+import { HttpTransport, type OutgoingRequest } from '../../src/connectors/dynamodb/http-transport.js';
 import { wireApiOf } from '../../src/connectors/dynamodb/wire-api.js';
 import { startSimulator } from '../../src/sim/server.js';
 import { createTable, useDynamoDB } from '../support/dynamodb.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 
 const db = useDynamoDB();
+const transport = new HttpTransport({ maxSockets: 4, connectionTimeoutMs: 5_000, requestTimeoutMs: 10_000 });
+after(() => transport.destroy());
 
 function clientFor(endpoint: string, maxAttempts = 1): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, retryMode: 'standard', maxAttempts });
@@ -41,7 +42,7 @@ test('every attribute kind, binary included, is written as the SDK would write i
     bs: { BS: [bytes(9), bytes(10, 11)] },
   };
   try {
-    const api = wireApiOf(client, { binaryValues: true });
+    const api = wireApiOf(client, { binaryValues: true, transport });
     const output = await api.batchWrite({ RequestItems: { [table]: [{ PutRequest: { Item: item } }] } });
     assert.deepEqual(output.UnprocessedItems, {});
     assert.equal(output.$metadata.httpStatusCode, 200);
@@ -56,7 +57,7 @@ test('a transaction is written once and DynamoDB errors keep their SDK shape (Dy
   const table = await createTable(db.client, { hash: ['id', 'S'] });
   const client = clientFor(db.endpoint);
   try {
-    const api = wireApiOf(client, { binaryValues: false });
+    const api = wireApiOf(client, { binaryValues: false, transport });
     await api.transactWrite({
       ClientRequestToken: 'token-1',
       TransactItems: [{ Put: { TableName: table, Item: { id: { S: 'a' }, v: { N: '1' } } } }],
@@ -92,7 +93,7 @@ test('throttled items come back as UnprocessedItems with binary keys as bytes ag
   try {
     const table = await createTable(client, { hash: ['bin', 'B'] });
     const requests = Array.from({ length: 15 }, (_, i) => ({ PutRequest: { Item: { bin: { B: bytes(i, 200) }, s: { S: `item ${i}` } } } }));
-    const output = await wireApiOf(client, { binaryValues: true }).batchWrite({ RequestItems: { [table]: requests } });
+    const output = await wireApiOf(client, { binaryValues: true, transport }).batchWrite({ RequestItems: { [table]: requests } });
     const unprocessed = output.UnprocessedItems?.[table] ?? [];
     assert.equal(unprocessed.length, 5);
     assert.deepEqual(unprocessed.map(normalize), requests.slice(10).map(normalize));
@@ -107,7 +108,7 @@ test("5xx answers are retried by the client's retry strategy, then surface with 
   const sim = await startSimulator({ errorRate: 1 });
   const client = clientFor(sim.endpoint, 3);
   try {
-    const error = await errorOf(wireApiOf(client, { binaryValues: false }).batchWrite({
+    const error = await errorOf(wireApiOf(client, { binaryValues: false, transport }).batchWrite({
       RequestItems: { t_any: [{ PutRequest: { Item: { id: { S: 'x' } } } }] },
     }));
     assert.match(String(error['name']), /^(InternalServerError|ServiceUnavailable)$/);
@@ -121,19 +122,19 @@ test("5xx answers are retried by the client's retry strategy, then surface with 
 });
 
 test('requests go to the regional endpoint, signed for dynamodb in that region', async () => {
-  const seen: Array<{ hostname: string; protocol: string; headers: Record<string, string> }> = [];
+  const seen: OutgoingRequest[] = [];
+  const recording = {
+    send: async (request: OutgoingRequest) => {
+      seen.push(request);
+      return { statusCode: 200, headers: {}, body: '{}' };
+    },
+  };
   const client = new DynamoDBClient({
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-    requestHandler: {
-      handle: async (request: { hostname: string; protocol: string; headers: Record<string, string> }) => {
-        seen.push(request);
-        return { response: new HttpResponse({ statusCode: 200, headers: {}, body: Readable.from([Buffer.from('{}')]) }) };
-      },
-    },
   });
   try {
-    await wireApiOf(client, { binaryValues: false }).batchWrite({ RequestItems: { t_any: [{ PutRequest: { Item: { id: { S: 'x' } } } }] } });
+    await wireApiOf(client, { binaryValues: false, transport: recording }).batchWrite({ RequestItems: { t_any: [{ PutRequest: { Item: { id: { S: 'x' } } } }] } });
     const [request] = seen;
     assert.equal(request?.protocol, 'https:');
     assert.equal(request?.hostname, 'dynamodb.eu-west-1.amazonaws.com');
@@ -163,7 +164,7 @@ test('a clock skew error makes the retry be signed with the server clock', async
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 2);
   try {
-    const output = await wireApiOf(client, { binaryValues: false }).transactWrite({ TransactItems: [] });
+    const output = await wireApiOf(client, { binaryValues: false, transport }).transactWrite({ TransactItems: [] });
     assert.equal(output.$metadata.attempts, 2);
     const signedAt = (headers: IncomingHttpHeaders) => Date.parse(String(headers['x-amz-date']).replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
     const skew = signedAt(requests[1]!) - signedAt(requests[0]!);
@@ -171,6 +172,51 @@ test('a clock skew error makes the retry be signed with the server clock', async
   } finally {
     client.destroy();
     server.close();
+  }
+});
+
+test('sockets are kept alive between calls; an answer that does not come in time is a TimeoutError, retried', async () => {
+  let connections = 0;
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests += 1;
+    request.resume();
+    // From the fourth request on, no answer ever comes.
+    if (requests <= 3) response.end('{}');
+  });
+  server.on('connection', () => { connections += 1; });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 2);
+  const impatient = new HttpTransport({ maxSockets: 4, connectionTimeoutMs: 5_000, requestTimeoutMs: 300 });
+  try {
+    const api = wireApiOf(client, { binaryValues: false, transport: impatient });
+    for (let i = 0; i < 3; i += 1) await api.transactWrite({ TransactItems: [] });
+    assert.equal(connections, 1, 'one socket served the three calls');
+    const error = await errorOf(api.transactWrite({ TransactItems: [] }));
+    assert.equal(error['name'], 'TimeoutError');
+    assert.match(String(error['message']), /300 ms timeout \(request_timeout_millis\)/);
+    assert.equal((error['$metadata'] as { attempts: number }).attempts, 2, 'the retry strategy took it for transient');
+    assert.equal(requests, 5);
+  } finally {
+    impatient.destroy();
+    client.destroy();
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('an endpoint nobody listens on fails with Node\'s error code, after the retries', async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const client = clientFor(`http://127.0.0.1:${port}`, 2);
+  try {
+    const error = await errorOf(wireApiOf(client, { binaryValues: false, transport }).transactWrite({ TransactItems: [] }));
+    assert.equal(error['code'], 'ECONNREFUSED');
+    assert.equal((error['$metadata'] as { attempts: number }).attempts, 2);
+  } finally {
+    client.destroy();
   }
 });
 

@@ -3,9 +3,9 @@
 // credentials) and the clock (a clock-skew correction), and through the wire API as well.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HttpRequest, HttpResponse } from '@smithy/core/protocols';
+import { HttpRequest } from '@smithy/core/protocols';
+import type { OutgoingRequest } from '../../src/connectors/dynamodb/http-transport.js';
 import { payloadHash, requestSignerOf, SigV4Signer, type RequestSigner } from '../../src/connectors/dynamodb/sigv4.js';
 import { wireApiOf } from '../../src/connectors/dynamodb/wire-api.js';
 
@@ -122,29 +122,24 @@ test('credentials the provider refreshes are used from the next request on, the 
 
 test('through the wire API: every attempt signed as the SDK signs it, the retry after a clock skew error with the server clock', async () => {
   const hourAhead = new Date(Date.now() + 3_600_000);
-  const seen: HttpRequest[] = [];
-  const client = new DynamoDBClient({
-    region: 'us-west-2', credentials: WITH_TOKEN, retryMode: 'standard', maxAttempts: 2,
-    requestHandler: {
-      handle: async (sent: HttpRequest) => {
-        seen.push(sent);
-        const skewed = seen.length === 1;
-        const body = skewed ? JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'Signature expired' }) : '{}';
-        return {
-          response: new HttpResponse({
-            statusCode: skewed ? 400 : 200,
-            headers: skewed ? { date: hourAhead.toUTCString() } : {},
-            body: Readable.from([Buffer.from(body)]),
-          }),
-        };
-      },
+  const seen: OutgoingRequest[] = [];
+  const transport = {
+    send: async (sent: OutgoingRequest) => {
+      seen.push(sent);
+      const skewed = seen.length === 1;
+      return {
+        statusCode: skewed ? 400 : 200,
+        headers: skewed ? { date: hourAhead.toUTCString() } : {},
+        body: skewed ? JSON.stringify({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'Signature expired' }) : '{}',
+      };
     },
-  });
+  };
+  const client = new DynamoDBClient({ region: 'us-west-2', credentials: WITH_TOKEN, retryMode: 'standard', maxAttempts: 2 });
   try {
-    const output = await wireApiOf(client, { binaryValues: false }).transactWrite({ TransactItems: [], ClientRequestToken: 'skew' });
+    const output = await wireApiOf(client, { binaryValues: false, transport }).transactWrite({ TransactItems: [], ClientRequestToken: 'skew' });
     assert.equal(output.$metadata.attempts, 2);
     const sdk = await client.config.signer() as unknown as RequestSigner;
-    const signedAt = (sent: HttpRequest): Date => new Date(sent.headers['x-amz-date']!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    const signedAt = (sent: OutgoingRequest): Date => new Date(sent.headers['x-amz-date']!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
     for (const sent of seen) {
       const unsigned = new HttpRequest({ ...sent, headers: { ...sent.headers } });
       for (const name of ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256']) delete unsigned.headers[name];

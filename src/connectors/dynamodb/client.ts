@@ -7,7 +7,8 @@ import type { DynamoDBOutputConfig } from './config.js';
 
 /** Attempts per call the SDK makes on throttling, 5xx and network errors before the connector sees the error. */
 export const SDK_MAX_ATTEMPTS = 5;
-const CONNECTION_TIMEOUT_MS = 5_000;
+/** How long a new connection to DynamoDB may take to be established. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
 
 export function createDynamoDBClient(config: DynamoDBOutputConfig): DynamoDBClient {
   const agent = { keepAlive: true, maxSockets: config.max_concurrent_requests };

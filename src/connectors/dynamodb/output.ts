@@ -203,8 +203,8 @@ class Output implements DynamoDBOutput {
     this.partitionKeyType = partitionKeyType(keyEncoder.keyColumns, setup.keyRoles);
     meters.shift('provisioned_wcu', billing.provisionedWcu ?? 0);
     if (config.threads === 1) {
-      const { writer, client } = buildPartition(setup, meters, interceptWrites ? { wrapApi: interceptWrites } : {});
-      this.partitions = [new InProcessPartition(writer, client)];
+      const { writer, close } = buildPartition(setup, meters, interceptWrites ? { wrapApi: interceptWrites } : {});
+      this.partitions = [new InProcessPartition(writer, close)];
     } else {
       this.partitions = Array.from({ length: config.threads }, (_, i) => new ThreadPartition(setup, meters, i));
     }

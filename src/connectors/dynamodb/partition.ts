@@ -2,15 +2,15 @@
  * Assembles one worker's writer from plain, transferable settings, so the same code runs in the
  * calling thread (threads = 1) and inside worker threads.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IndexSpec } from '../../schema.js';
 import type { UserTypes } from '../../sql/resolve-type.js';
 import { BatchChunkWriter } from './batch-writer.js';
 import type { ChunkWriter, DynamoDBWriteApi } from './chunk-writer.js';
-import { createDynamoDBClient } from './client.js';
+import { CONNECTION_TIMEOUT_MS, createDynamoDBClient } from './client.js';
 import type { DynamoDBOutputConfig } from './config.js';
 import { compileRowEncoder, type EncoderView } from './encode.js';
 import { HotKeyTracker } from './hot-keys.js';
+import { HttpTransport } from './http-transport.js';
 import { MAX_BATCH_WRITE_BYTES, MAX_TRANSACTION_BYTES } from './item-size.js';
 import type { KeyRoles } from './key-schema.js';
 import type { MetricsSink } from './metrics.js';
@@ -31,7 +31,8 @@ export interface PartitionSetup {
 
 export interface PartitionParts {
   writer: PartitionWriter;
-  client: DynamoDBClient;
+  /** Releases the DynamoDB client and the connections, once no write is in flight. */
+  close(): void;
 }
 
 /** Overrides for tests: a fault-injecting API in front of the client, a retry policy that does not sleep. */
@@ -44,7 +45,10 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
   const { config, connector, view, index, types, keyRoles } = setup;
   const encoder = compileRowEncoder({ connector, view, index, types, keyRoles });
   const client = createDynamoDBClient(config);
-  const baseApi = wireApiOf(client, { binaryValues: encoder.holdsBinary });
+  const transport = new HttpTransport({
+    maxSockets: config.max_concurrent_requests, connectionTimeoutMs: CONNECTION_TIMEOUT_MS, requestTimeoutMs: config.request_timeout_millis,
+  });
+  const baseApi = wireApiOf(client, { binaryValues: encoder.holdsBinary, transport });
   const api = overrides.wrapApi ? overrides.wrapApi(baseApi) : baseApi;
   const retry = overrides.retry ?? defaultRetryPolicy(config.max_retries);
   const transactional = config.write_mode === 'transactional';
@@ -67,6 +71,12 @@ export function buildPartition(setup: PartitionSetup, metrics: MetricsSink, over
       maxRequestBytes: transactional ? MAX_TRANSACTION_BYTES : MAX_BATCH_WRITE_BYTES,
     },
   });
-  return { writer, client };
+  return {
+    writer,
+    close: () => {
+      client.destroy();
+      transport.destroy();
+    },
+  };
 }
 

@@ -1,10 +1,10 @@
 /**
- * BatchWriteItem and TransactWriteItems spoken directly in DynamoDB's JSON protocol. Everything but
- * the JSON comes from the SDK client: its credentials chain and SigV4 signer, its endpoint resolution,
- * its HTTP handler (socket pool, timeouts) and its standard retry strategy. Only the body is ours,
- * because the SDK's schema-driven serializer costs several times more CPU than the whole rest of a
- * request (measured: ~40 us per item against ~11 us for signing, transport and JSON together), and
- * these two calls carry every row the connector writes.
+ * BatchWriteItem and TransactWriteItems spoken directly in DynamoDB's JSON protocol. What decides
+ * how a request is made comes from the SDK client: its credentials chain and signer (applied by
+ * sigv4.ts), its endpoint resolution, its clock offset and its standard retry strategy. The body is
+ * ours, because the SDK's schema-driven serializer costs several times more CPU than the whole rest
+ * of a request (measured: ~40 us per item against ~11 us for signing, transport and JSON together),
+ * and so is the HTTP exchange (http-transport.ts): these two calls carry every row the connector writes.
  */
 import type {
   AttributeValue, BatchWriteItemCommandInput, BatchWriteItemCommandOutput, CancellationReason, ConsumedCapacity, DynamoDBClient,
@@ -14,9 +14,10 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { HttpRequest } from '@smithy/core/protocols';
 import { isClockSkewError, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { Buffer } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { sleep } from '../../util/sleep.js';
 import type { DynamoDBWriteApi } from './chunk-writer.js';
+import type { Transport } from './http-transport.js';
 import { payloadHash, requestSignerOf, type RequestSigner } from './sigv4.js';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -42,10 +43,11 @@ type WireError = Omit<Error, 'cause'> & { cause?: Error; $metadata: Metadata; $f
 export interface WireOptions {
   /** Whether items may hold Uint8Array values, which must be sent as base64 (costs a JSON replacer). */
   binaryValues: boolean;
+  transport: Transport;
 }
 
 export function wireApiOf(client: DynamoDBClient, options: WireOptions): DynamoDBWriteApi {
-  const call = createCaller(client.config, options.binaryValues ? binaryAsBase64 : undefined);
+  const call = createCaller(client.config, options.transport, options.binaryValues ? binaryAsBase64 : undefined);
   return {
     batchWrite: async (input) => {
       const { body, $metadata } = await call('BatchWriteItem', input);
@@ -63,7 +65,7 @@ type CallOutput = { body: { UnprocessedItems?: Record<string, WriteRequest[]>; C
 
 type Replacer = (key: string, value: unknown) => unknown;
 
-function createCaller(config: ClientConfig, replacer: Replacer | undefined): (operation: Operation, input: BatchWriteItemCommandInput | TransactWriteItemsCommandInput) => Promise<CallOutput> {
+function createCaller(config: ClientConfig, transport: Transport, replacer: Replacer | undefined): (operation: Operation, input: BatchWriteItemCommandInput | TransactWriteItemsCommandInput) => Promise<CallOutput> {
   // Resolved once: the client's signer() builds a new signer per call, which would also drop the
   // signer's cache of derived signing keys. Credentials stay fresh: the signer asks the client's
   // (caching, refreshing) credential provider on every request.
@@ -94,10 +96,10 @@ function createCaller(config: ClientConfig, replacer: Replacer | undefined): (op
       });
       try {
         const signed = await signer.sign(request, { signingDate: new Date(Date.now() + config.systemClockOffset) });
-        const { response } = await config.requestHandler.handle(signed);
-        const text = await readText(response.body as IncomingMessage);
-        const metadata: Metadata = { httpStatusCode: response.statusCode, requestId: response.headers['x-amzn-requestid'], attempts, totalRetryDelay };
-        if (response.statusCode !== 200) throw errorFromResponse(response.statusCode, response.headers, text, metadata, config);
+        const answer = await transport.send(signed);
+        const text = answer.body;
+        const metadata: Metadata = { httpStatusCode: answer.statusCode, requestId: headerText(answer.headers['x-amzn-requestid']), attempts, totalRetryDelay };
+        if (answer.statusCode !== 200) throw errorFromResponse(answer.statusCode, answer.headers, text, metadata, config);
         retryStrategy.recordSuccess(token);
         return { body: text.length === 0 ? {} : JSON.parse(text) as CallOutput['body'], $metadata: metadata };
       } catch (caught) {
@@ -146,8 +148,12 @@ async function resolveEndpoint(config: ClientConfig): Promise<Endpoint> {
   };
 }
 
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 // Node's HTTP client lower-cases response header names.
-function errorFromResponse(status: number, headers: Record<string, string | undefined>, text: string, metadata: Metadata, config: ClientConfig): WireError {
+function errorFromResponse(status: number, headers: IncomingHttpHeaders, text: string, metadata: Metadata, config: ClientConfig): WireError {
   let parsed: { __type?: string; message?: string; Message?: string; CancellationReasons?: CancellationReason[] } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
@@ -155,12 +161,12 @@ function errorFromResponse(status: number, headers: Record<string, string | unde
     // Not JSON (a proxy's or load balancer's page): the status says enough.
   }
   // "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException" -> the part after '#'.
-  const type = headers['x-amzn-errortype'] ?? parsed.__type ?? '';
+  const type = headerText(headers['x-amzn-errortype']) ?? parsed.__type ?? '';
   const name = type.split(':')[0]?.split('#').pop() || (status >= 500 ? 'InternalServerError' : 'UnknownError');
   const message = parsed.message ?? parsed.Message ?? `HTTP ${status}`;
   const error = new DynamoDBServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: metadata, message }) as WireError;
   if (parsed.CancellationReasons) error.CancellationReasons = parsed.CancellationReasons.map(fromWireReason);
-  if (isClockSkewError(error)) correctClock(config, headers['date'], metadata);
+  if (isClockSkewError(error)) correctClock(config, headers.date, metadata);
   return error;
 }
 
@@ -180,16 +186,6 @@ function withMetadata(caught: unknown, attempts: number, totalRetryDelay: number
   return error;
 }
 
-
-function readText(stream: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => { text += chunk; });
-    stream.once('end', () => resolve(text));
-    stream.once('error', reject);
-  });
-}
 
 // ---- binary values: Uint8Array in memory, base64 on the wire ----
 

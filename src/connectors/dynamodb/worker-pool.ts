@@ -6,7 +6,6 @@
 import { Worker } from 'node:worker_threads';
 import { DynaviewError } from '../../errors.js';
 import type { Update } from '../../schema.js';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RowEncoder } from './encode.js';
 import { EMPTY_HOT_KEYS, type HotKeysSnapshot } from './hot-keys.js';
 import type { ConnectorMetrics } from './metrics.js';
@@ -22,7 +21,7 @@ export interface Partition {
 }
 
 export class InProcessPartition implements Partition {
-  constructor(private readonly writer: PartitionWriter, private readonly client: DynamoDBClient) {}
+  constructor(private readonly writer: PartitionWriter, private readonly release: () => void) {}
 
   startStep(updates: Update[], step: number): StartedStep {
     return this.writer.startStep(updates, step);
@@ -33,7 +32,7 @@ export class InProcessPartition implements Partition {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    this.release();
   }
 }
 

@@ -43,7 +43,7 @@ const port = parentPort;
 if (!port) throw new Error('worker-thread.js must run as a worker thread');
 const post = (message: FromWorker): void => port.postMessage(message);
 const metrics = new ForwardingMetrics(post);
-const { writer, client } = buildPartition(workerData as PartitionSetup, metrics);
+const { writer, close } = buildPartition(workerData as PartitionSetup, metrics);
 let hotKeysShown = false;
 const ticker = setInterval(() => {
   metrics.flush();
@@ -64,7 +64,7 @@ port.on('message', (message: ToWorker) => {
     clearInterval(ticker);
     metrics.flush();
     forwardHotKeys();
-    client.destroy();
+    close();
     post({ type: 'closed' });
     port.close();
     return;
