@@ -9,6 +9,7 @@
  * list sorted by count, each holding a list of its counters, all in typed arrays. An update is one
  * map lookup and a few index moves: O(1), with no allocation once the key has a counter.
  */
+import { fnv1a, spreadHash } from './hash.js';
 
 export interface HeavyHitter {
   readonly key: string;
@@ -58,8 +59,9 @@ export class SpaceSaving {
     this.reset();
   }
 
-  add(key: string): void {
-    this.total += 1;
+  /** Adds `times` occurrences of `key`. */
+  add(key: string, times = 1): void {
+    this.total += times;
     let counter = this.counterOf.get(key);
     if (counter === undefined) {
       // Any counter of the lowest bucket holds the smallest count: its key, if any, is evicted.
@@ -70,7 +72,21 @@ export class SpaceSaving {
       this.errors[counter] = this.bucketCount[this.lowest]!;
       this.counterOf.set(key, counter);
     }
+    for (let i = 0; i < times; i += 1) this.increment(counter);
+  }
+
+  /** Adds an occurrence of `key` if it holds a counter, and says whether it did. */
+  addIfCounted(key: string): boolean {
+    const counter = this.counterOf.get(key);
+    if (counter === undefined) return false;
+    this.total += 1;
     this.increment(counter);
+    return true;
+  }
+
+  /** Whether every counter is taken, so that a new key would evict one. */
+  get full(): boolean {
+    return this.counterOf.size === this.capacity;
   }
 
   /** The `n` keys with the highest counts, highest first. */
@@ -179,16 +195,54 @@ export interface WindowTop {
   readonly spanMs: number;
 }
 
+const DOORKEEPER_SLOTS = 4096;
+
+/**
+ * TinyLFU's doorkeeper (Einziger, Friedman and Manes, 2017) in front of a full sketch: the first
+ * occurrence of a key without a counter only leaves the key's 32-bit hash in a small table, and the
+ * key takes a counter at its next occurrence, with both counted. In a stream of mostly distinct keys
+ * (the uniformly spread keys a well-designed table gets) this spares an eviction per key, which
+ * costs about ten times the hash. A held occurrence is forgotten when another key takes its slot or
+ * the window ends, so a key's count may miss some of its occurrences; what it counts is certain up
+ * to a collision of 32-bit hashes.
+ */
+class Doorkeeper {
+  private readonly held = new Int32Array(DOORKEEPER_SLOTS);
+
+  /** True when an occurrence of `key` is held (and now let go); otherwise this one is held. */
+  admit(key: string): boolean {
+    // 0 marks an empty slot, so no hash may be 0.
+    const hash = spreadHash(fnv1a(key)) | 1;
+    const slot = hash & (DOORKEEPER_SLOTS - 1);
+    if (this.held[slot] === hash) {
+      this.held[slot] = 0;
+      return true;
+    }
+    this.held[slot] = hash;
+    return false;
+  }
+
+  clear(): void {
+    this.held.fill(0);
+  }
+}
+
 /**
  * Heavy hitters of the last one to two windows of `windowMs`: two sketches that take turns, the
  * current one counting and the previous one kept until the current one's window is over. Reading
  * sums both, so what is reported always covers at least one full window (once one has passed).
+ * While the current sketch has free counters every key is counted; once it is full, a doorkeeper
+ * lets a new key in at its second occurrence.
  */
 export class WindowedSpaceSaving {
   private current: SpaceSaving;
   private previous: SpaceSaving;
   private currentStartMs: number;
   private previousStartMs: number;
+  /** Occurrences per window, those the doorkeeper holds included. */
+  private currentTotal = 0;
+  private previousTotal = 0;
+  private readonly doorkeeper = new Doorkeeper();
 
   constructor(capacity: number, readonly windowMs: number, nowMs: number) {
     this.current = new SpaceSaving(capacity);
@@ -198,7 +252,11 @@ export class WindowedSpaceSaving {
   }
 
   add(key: string): void {
-    this.current.add(key);
+    this.currentTotal += 1;
+    const sketch = this.current;
+    if (sketch.addIfCounted(key)) return;
+    if (!sketch.full) sketch.add(key);
+    else if (this.doorkeeper.admit(key)) sketch.add(key, 2);
   }
 
   /** Starts a new window when the current one is over; call it often (per request, not per item). */
@@ -207,15 +265,19 @@ export class WindowedSpaceSaving {
     if (elapsed < this.windowMs) return;
     const recycled = this.previous;
     recycled.clear();
+    this.doorkeeper.clear();
     if (elapsed >= 2 * this.windowMs) {
       // Idle for more than a whole window: what the current sketch holds is too old as well.
       this.current.clear();
+      this.currentTotal = 0;
       this.previousStartMs = nowMs - this.windowMs;
     } else {
       this.previousStartMs = this.currentStartMs;
     }
     this.previous = this.current;
     this.current = recycled;
+    this.previousTotal = this.currentTotal;
+    this.currentTotal = 0;
     this.currentStartMs = this.previousStartMs + this.windowMs;
   }
 
@@ -241,6 +303,6 @@ export class WindowedSpaceSaving {
     const hitters = [...merged].map(([key, c]) => ({ key, ...c }))
       .sort((a, b) => (b.count - b.error) - (a.count - a.error) || b.count - a.count || (a.key < b.key ? -1 : 1))
       .slice(0, n);
-    return { hitters, total: this.previous.total + this.current.total, spanMs: nowMs - this.previousStartMs };
+    return { hitters, total: this.previousTotal + this.currentTotal, spanMs: nowMs - this.previousStartMs };
   }
 }

@@ -132,6 +132,23 @@ describe('WindowedSpaceSaving', () => {
     assert.deepEqual([top.hitters.length, top.total], [0, 0]);
   });
 
+  test('once its counters are taken, a new key gets one at its second occurrence, with both counted', () => {
+    const windowed = new WindowedSpaceSaving(2, 1_000, 0);
+    for (const key of ['a', 'b', 'a']) windowed.add(key);
+    // The sketch is full: keys seen once from now on do not take a counter.
+    for (let i = 0; i < 1_000; i += 1) windowed.add(`once-${i}`);
+    assert.deepEqual(windowed.top(2, 500).hitters.map((h) => [h.key, h.count, h.error]), [['a', 2, 0], ['b', 1, 0]]);
+    windowed.add('twice');
+    windowed.add('twice');
+    const top = windowed.top(2, 500);
+    assert.deepEqual(top.hitters.map((h) => [h.key, h.count, h.error]), [['twice', 3, 1], ['a', 2, 0]]);
+    assert.equal(top.total, 1_005, 'every occurrence is in the total');
+    // The next window has free counters again: its keys are counted from their first occurrence.
+    windowed.advance(1_000);
+    windowed.add('c');
+    assert.deepEqual(windowed.top(3, 1_500).hitters.map((h) => [h.key, h.count]), [['twice', 3], ['a', 2], ['c', 1]]);
+  });
+
   test('sums a key counted in both windows', () => {
     const windowed = new WindowedSpaceSaving(4, 1_000, 0);
     windowed.add('k');
