@@ -21,6 +21,7 @@ import { quoteText, sqlRuntimeError, SQL_RUNTIME_ERROR } from './runtime-error.j
 import { millisecondsToTimestamp, timestampToMilliseconds } from './temporal-fields.js';
 import { type DecimalType, type IntegerType, BIGINT, DOUBLE, integerLimits, sameType, unreachable, VARCHAR } from './type-rules.js';
 import { mapKeyText, type Value } from './value.js';
+import { setOwnProperty } from '../util/own-property.js';
 
 /** Converts a non-NULL value. */
 export type Convert = (value: Value) => Value;
@@ -408,7 +409,7 @@ function toMap(from: Extract<SqlType, { kind: 'map' }>, to: Extract<SqlType, { k
     const result: Record<string, Value> = {};
     for (const name of Object.keys(source)) {
       const item = source[name] ?? null;
-      putEntry(result, key(name), item === null ? null : convertValue(item));
+      setOwnProperty(result, key(name), item === null ? null : convertValue(item));
     }
     return result;
   };
@@ -431,16 +432,10 @@ function toRow(from: Extract<SqlType, { kind: 'row' }>, to: Extract<SqlType, { k
     const result: Record<string, Value> = {};
     for (const field of fields) {
       const item = source[field.from] ?? null;
-      putEntry(result, field.to, item === null ? null : field.convert(item));
+      setOwnProperty(result, field.to, item === null ? null : field.convert(item));
     }
     return result;
   };
-}
-
-// Assigning "__proto__" would set the prototype instead of adding an entry.
-function putEntry(target: Record<string, Value>, name: string, value: Value): void {
-  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-  else target[name] = value;
 }
 
 function ownEntry(source: ValueObject, name: string): Value {
@@ -472,7 +467,7 @@ function toVariant(from: SqlType): Convert {
         const result: Record<string, Value> = {};
         for (const name of Object.keys(source)) {
           const item = source[name] ?? null;
-          putEntry(result, name, item === null ? null : value(item));
+          setOwnProperty(result, name, item === null ? null : value(item));
         }
         return result;
       };
@@ -484,7 +479,7 @@ function toVariant(from: SqlType): Convert {
         const result: Record<string, Value> = {};
         for (const field of fields) {
           const item = source[field.name] ?? null;
-          putEntry(result, field.name, item === null ? null : field.convert(item));
+          setOwnProperty(result, field.name, item === null ? null : field.convert(item));
         }
         return result;
       };
@@ -565,7 +560,7 @@ function fromVariant(to: SqlType): Convert {
         const result: Record<string, Value> = {};
         for (const field of fields) {
           const item = ownEntry(v, field.name);
-          putEntry(result, field.name, item === null ? null : field.convert(item));
+          setOwnProperty(result, field.name, item === null ? null : field.convert(item));
         }
         return result;
       };
@@ -589,7 +584,7 @@ function mapFromVariant(to: Extract<SqlType, { kind: 'map' }>): Convert {
       const keyText = orNull((k) => key(k as string), name);
       if (keyText === null) return null;
       const item = v[name] ?? null;
-      putEntry(result, keyText as string, item === null ? null : value(item));
+      setOwnProperty(result, keyText as string, item === null ? null : value(item));
     }
     return result;
   };

@@ -16,6 +16,7 @@ import type { IntegerName, SqlField, SqlType } from '../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../sql/temporal.js';
 import { JsonNumberText, JsonSyntaxError, parseJsonLossless } from '../util/lossless-json.js';
 import { mapKeyText, type Tuple, type Value } from './value.js';
+import { setOwnProperty } from '../util/own-property.js';
 
 export const INPUT_INVALID_VALUE = 'INPUT_INVALID_VALUE';
 
@@ -83,7 +84,7 @@ export function coercePartialRow(columns: readonly SqlField[], key: readonly str
       const raw = found[i];
       const isKey = key.includes(column.name);
       if (raw === undefined && !isKey) return;
-      setEntry(row, column.name, withSegment(`.${column.name}`, () => {
+      setOwnProperty(row, column.name, withSegment(`.${column.name}`, () => {
         if (raw === undefined) throw new CoerceProblem('is a primary key column: an update must give it', column.type);
         return coerceNullable(column.type, column.nullable && !isKey, raw, isKey ? 'primary key column' : 'column', encoding);
       }));
@@ -343,7 +344,7 @@ function coerceVariant(json: unknown): Value {
   if (isJsonObject(json)) {
     const result: Record<string, Value> = {};
     for (const [key, element] of Object.entries(json)) {
-      setEntry(result, key, withSegment(`[${JSON.stringify(key)}]`, () => coerceVariant(element)));
+      setOwnProperty(result, key, withSegment(`[${JSON.stringify(key)}]`, () => coerceVariant(element)));
     }
     return result;
   }
@@ -372,7 +373,7 @@ function coerceMap(type: Extract<SqlType, { kind: 'map' }>, json: unknown, encod
   const result: Record<string, Value> = {};
   for (const [key, value] of Object.entries(json)) {
     withSegment(`[${JSON.stringify(key)}]`, () => {
-      setEntry(result, mapKeyFromJson(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value', encoding));
+      setOwnProperty(result, mapKeyFromJson(type.key, key), coerceNullable(type.value, type.valueNullable, value, 'MAP value', encoding));
     });
   }
   return result;
@@ -466,7 +467,7 @@ function coerceFields(fields: readonly SqlField[], json: unknown, encoding: Valu
       if (raw === undefined && !field.nullable) throw new CoerceProblem('is missing and NOT NULL', field.type);
       return coerceNullable(field.type, field.nullable, raw ?? null, 'column', encoding);
     });
-    setEntry(row, field.name, value);
+    setOwnProperty(row, field.name, value);
   });
   return row;
 }
@@ -476,12 +477,6 @@ function coerceFields(fields: readonly SqlField[], json: unknown, encoding: Valu
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNumberText) && !(value instanceof Uint8Array);
-}
-
-// Assigning "__proto__" would set the prototype instead of adding an entry.
-function setEntry(target: Record<string, Value>, key: string, value: Value): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 function wrongType(expected: string, json: unknown, type: SqlType): CoerceProblem {

@@ -7,6 +7,7 @@
  * later can run out of stack.
  */
 import { MAX_JSON_DEPTH } from '../limits.js';
+import { setOwnProperty } from './own-property.js';
 
 /** A number literal whose digits a double cannot hold, e.g. `0.12345678901234567890`. */
 export class JsonNumberText {
@@ -135,9 +136,8 @@ class LosslessParser {
       this.skipWhitespace();
       this.expect(':');
       const value = this.value(depth + 1);
-      // Assigning "__proto__" would set the prototype; JSON.parse makes it an ordinary property.
-      if (key === '__proto__') Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
-      else result[key] = value;
+      // JSON.parse makes "__proto__" an ordinary property too.
+      setOwnProperty(result, key, value);
       this.skipWhitespace();
       if (this.accept('}')) return result;
       this.expect(',');

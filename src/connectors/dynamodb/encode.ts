@@ -19,6 +19,7 @@ import { parseTypeCatalog, userTypeFields, type UserTypes } from '../../sql/reso
 import type { SqlField, SqlType } from '../../sql/sql-type.js';
 import { normalizeDate, normalizeTime, normalizeTimestamp } from '../../sql/temporal.js';
 import { combineHash, fnv1a, integerHash, spreadHash } from '../../util/hash.js';
+import { ownPropertyReader, setOwnProperty } from '../../util/own-property.js';
 import { bytesIdentity, canonicalOrRaw, identityOf, joinIdentity, type KeyAttributeType } from './key-identity.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -148,12 +149,12 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
       withColumnContext(column, view, baseContext, () =>
         allowingNull(compileEncoder(type, 0, scope), column.nullable, formatSqlType(type), 'column'),
       );
-    return { name: column.name, read: compileReader(column.name), encode };
+    return { name: column.name, read: ownPropertyReader(column.name), encode };
   });
   const keyParts: (CompiledColumn & Omit<KeyCodec, 'encode'> & { readonly attributeType: KeyAttributeType })[] =
     keyColumns.map(({ name, attributeType }) => {
       const codec = keyCodecs.get(name) ?? unreachable(name);
-      return { name, attributeType, read: compileReader(name), ...codec };
+      return { name, attributeType, read: ownPropertyReader(name), ...codec };
     });
   const [onlyKeyPart] = keyParts.length === 1 ? keyParts : [];
   const partitionPart = keyParts.find((part) => keyRoles?.[part.name] === 'HASH') ?? keyParts[0]!;
@@ -179,7 +180,7 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
     try {
       for (; i < parts.length; i++) {
         const part = parts[i] as CompiledColumn;
-        putAttribute(item, part.name, part.encode(part.read(row)));
+        setOwnProperty(item, part.name, part.encode(part.read(row)));
       }
     } catch (error) {
       if (error instanceof ValueProblem) throw invalidValue(error, (parts[i] as CompiledColumn).name, row);
@@ -306,17 +307,6 @@ function withColumnContext<T>(column: { name: string }, view: { name: string }, 
   }
 }
 
-// A column named like an Object.prototype member ("constructor") must not read the prototype's.
-function compileReader(name: string): ReadColumn {
-  if (name in Object.prototype) return (row) => (Object.hasOwn(row, name) ? row[name] : undefined);
-  return (row) => row[name];
-}
-
-// Assigning "__proto__" would set the prototype instead of adding an entry.
-function putAttribute(target: Record<string, AttributeValue>, name: string, value: AttributeValue): void {
-  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-  else target[name] = value;
-}
 
 function unreachable(what: string): never {
   throw new Error(`internal error: no encoder for ${what}`);
@@ -421,7 +411,7 @@ function compileMap(key: SqlType, valueType: SqlType, valueNullable: boolean, la
   const encodeValue = allowingNull(compileEncoder(valueType, level, scope), valueNullable, formatSqlType(valueType), 'map value');
   const put = (entries: Item, name: string, value: unknown): void => {
     try {
-      putAttribute(entries, name, encodeValue(value));
+      setOwnProperty(entries, name, encodeValue(value));
     } catch (error) {
       throw withPath(error, `['${preview(name)}']`);
     }
@@ -489,7 +479,7 @@ function compileRow(fields: readonly SqlField[], label: string, level: number, s
   const compiled = fields.map((field) => ({
     name: field.name,
     segment: `.${field.name}`,
-    read: compileReader(field.name),
+    read: ownPropertyReader(field.name),
     encode: allowingNull(compileEncoder(field.type, level, scope), field.nullable, formatSqlType(field.type), 'field'),
   }));
   return (value) => {
@@ -499,7 +489,7 @@ function compileRow(fields: readonly SqlField[], label: string, level: number, s
     try {
       for (; i < compiled.length; i++) {
         const field = compiled[i] as (typeof compiled)[number];
-        putAttribute(entries, field.name, field.encode(field.read(value)));
+        setOwnProperty(entries, field.name, field.encode(field.read(value)));
       }
     } catch (error) {
       throw withPath(error, (compiled[i] as (typeof compiled)[number]).segment);
@@ -556,7 +546,7 @@ function variantMap(value: Record<string, unknown>, level: number): Item {
   const entries: Item = {};
   for (const name of Object.keys(value)) {
     try {
-      putAttribute(entries, name, encodeVariant(value[name], level));
+      setOwnProperty(entries, name, encodeVariant(value[name], level));
     } catch (error) {
       throw withPath(error, `['${preview(name)}']`);
     }

@@ -11,6 +11,7 @@ import { EMPTY_HOT_KEYS, type HotKeysSnapshot } from './hot-keys.js';
 import type { ConnectorMetrics } from './metrics.js';
 import type { PartitionWriter, StartedStep, StepReport } from './partition-writer.js';
 import type { PartitionSetup } from './partition.js';
+import { toStepColumns } from './step-columns.js';
 import type { FromWorker, MetricsBatch, ToWorker } from './worker-protocol.js';
 
 export interface Partition {
@@ -48,8 +49,10 @@ export class ThreadPartition implements Partition {
   private readonly exited: Promise<void>;
   private crash: DynaviewError | undefined;
   private latestHotKeys = EMPTY_HOT_KEYS;
+  private readonly columnNames: readonly string[];
 
   constructor(setup: PartitionSetup, private readonly metrics: ConnectorMetrics, ordinal: number) {
+    this.columnNames = setup.view.columns.map((column) => column.name);
     this.worker = new Worker(new URL('./worker-thread.js', import.meta.url), { workerData: setup });
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => {
@@ -77,7 +80,8 @@ export class ThreadPartition implements Partition {
         resolve: (report) => { staged(); resolve(report); },
         reject: (error) => { failStaged(error); reject(error); },
       });
-      this.post({ type: 'step', step, updates });
+      const columns = toStepColumns(updates, this.columnNames);
+      this.post({ type: 'step', step, columns }, [columns.weights.buffer as ArrayBuffer]);
     });
     // Whoever waits for `done` hears of a failure; `staged` must not report it a second time.
     stagedPromise.catch(() => undefined);
@@ -93,8 +97,8 @@ export class ThreadPartition implements Partition {
     await this.exited;
   }
 
-  private post(message: ToWorker): void {
-    this.worker.postMessage(message);
+  private post(message: ToWorker, transfer: readonly ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   private receive(message: FromWorker): void {

@@ -1,12 +1,12 @@
 /** Messages between the connector and its worker threads. */
 import type { SerializedError } from '../../errors.js';
-import type { Update } from '../../schema.js';
 import type { HotKeysSnapshot } from './hot-keys.js';
 import type { CounterKey, GaugeKey, HistogramKey } from './metrics.js';
 import type { StepReport } from './partition-writer.js';
+import type { StepColumns } from './step-columns.js';
 
 export type ToWorker =
-  | { type: 'step'; step: number; updates: Update[] }
+  | { type: 'step'; step: number; columns: StepColumns }
   | { type: 'close' };
 
 export interface MetricsBatch {

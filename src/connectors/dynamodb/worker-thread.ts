@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DynaviewError } from '../../errors.js';
 import type { CounterKey, GaugeKey, HistogramKey, MetricsSink } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
+import { fromStepColumns } from './step-columns.js';
 import type { FromWorker, MetricsBatch, ToWorker } from './worker-protocol.js';
 
 const FORWARD_INTERVAL_MS = 200;
@@ -70,7 +71,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   const { step } = message;
-  const started = writer.startStep(message.updates, step);
+  const started = writer.startStep(fromStepColumns(message.columns), step);
   // A failure is reported once, through `done`, which fails whenever `staged` does.
   started.staged.then(() => post({ type: 'step-staged', step }), () => undefined);
   started.done.then(
