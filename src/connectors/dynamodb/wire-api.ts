@@ -71,9 +71,9 @@ function createCaller(config: ClientConfig, transport: Transport, replacer: Repl
   // (caching, refreshing) credential provider on every request.
   let parts: Promise<[Endpoint, RequestSigner, RetryStrategyV2]> | undefined;
   return async (operation, input) => {
+    const body = JSON.stringify(input, replacer);
     parts ??= Promise.all([resolveEndpoint(config), config.signer().then(requestSignerOf), retryStrategyOf(config)]);
     const [where, signer, retryStrategy] = await parts;
-    const body = JSON.stringify(input, replacer);
     const contentLength = String(Buffer.byteLength(body, 'utf8'));
     // The header the SDK's signer adds, hashed once for every attempt; the signer signs with it.
     const contentHash = payloadHash(body);
