@@ -55,6 +55,8 @@ export class HttpTransport implements Transport {
 
   send(outgoing: OutgoingRequest): Promise<HttpAnswer> {
     const { connectionTimeoutMs, requestTimeoutMs } = this.options;
+    // The closures below keep what they name until the answer comes: the host, not the request and its body.
+    const { hostname } = outgoing;
     return new Promise((resolve, reject) => {
       let settled = false;
       const secure = outgoing.protocol === 'https:';
@@ -83,7 +85,7 @@ export class HttpTransport implements Transport {
       request.once('socket', (socket) => {
         if (!socket.connecting) return;
         const connectionTimer = setTimeout(() => {
-          fail(Object.assign(new Error(`the socket did not connect to ${outgoing.hostname} within ${connectionTimeoutMs} ms`), { name: 'TimeoutError' }));
+          fail(Object.assign(new Error(`the socket did not connect to ${hostname} within ${connectionTimeoutMs} ms`), { name: 'TimeoutError' }));
         }, connectionTimeoutMs);
         socket.once('connect', () => clearTimeout(connectionTimer));
         socket.once('close', () => clearTimeout(connectionTimer));

@@ -118,12 +118,17 @@ export class TransactChunkWriter implements ChunkWriter {
     }
   }
 
+  // Object literals of one shape each, without spreads: this runs for every item written.
   private toTransactItem(request: WriteRequest): TransactWriteItem {
     const { table, putCondition, deleteCondition } = this.options;
     if (request.kind === 'put') {
-      return { Put: { TableName: table, Item: request.attributes, ...(putCondition ? { ConditionExpression: putCondition } : {}) } };
+      return putCondition
+        ? { Put: { TableName: table, Item: request.attributes, ConditionExpression: putCondition } }
+        : { Put: { TableName: table, Item: request.attributes } };
     }
-    return { Delete: { TableName: table, Key: request.attributes, ...(deleteCondition ? { ConditionExpression: deleteCondition } : {}) } };
+    return deleteCondition
+      ? { Delete: { TableName: table, Key: request.attributes, ConditionExpression: deleteCondition } }
+      : { Delete: { TableName: table, Key: request.attributes } };
   }
 }
 
