@@ -26,7 +26,7 @@ export interface OutgoingRequest {
   port?: number;
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
 }
 
 export interface HttpAnswer {
