@@ -16,7 +16,7 @@ const ddb = useDynamoDB();
 
 const FILE_LINES = 60_000;
 const FILE_KEYS = 1_500;
-const GENERATED_ROWS = 4_000;
+const GENERATED_ROWS = 6_000;
 const TOTAL_INPUT_ROWS = FILE_LINES + GENERATED_ROWS;
 
 /**
@@ -74,7 +74,7 @@ before(async () => {
 test('a run killed with SIGKILL at random moments, and run again each time, ends with the tables of an uninterrupted run', async () => {
   const run = await setup();
   const stateDir = join(run.dir, 'state');
-  await killAtRandomMoments(run.args, stateDir, 8 + Math.floor(Math.random() * 8));
+  await killAtRandomMoments(run.args, stateDir, 6 + Math.floor(Math.random() * 8));
   const covered = coveredRows(stateDir);
   assert.ok(covered > 0);
   const last = await startCli(run.args).result;
