@@ -101,7 +101,7 @@ export class PartitionWriter {
     this.slots = new Semaphore(options.maxConcurrentRequests);
     this.concurrency = new AdaptiveConcurrency(this.slots, options.maxConcurrentRequests);
     options.metrics.shift('concurrency_limit', options.maxConcurrentRequests);
-    this.ordering = options.pipelined ? new KeyOrdering((request) => options.encoder.keyIdentity(request.attributes)) : null;
+    this.ordering = options.pipelined ? new KeyOrdering((request) => options.encoder.keyIdOf(request.row)) : null;
   }
 
   /** This worker's hot keys as of `nowMs`. */
