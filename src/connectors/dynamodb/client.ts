@@ -1,6 +1,8 @@
 /**
- * The DynamoDB client of one worker: credentials, endpoint, connection pool and the SDK's own
- * retries for transient errors, all set explicitly because SDK defaults change between versions.
+ * The DynamoDB client of one worker: credentials, endpoint and the SDK's own retries for transient
+ * errors, all set explicitly because SDK defaults change between versions. The writes take only
+ * these from it and make their own HTTP exchange (http-transport.ts, with the same timeouts); the
+ * client's HTTP handler serves the other calls, such as DescribeTable.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBOutputConfig } from './config.js';
@@ -11,7 +13,6 @@ export const SDK_MAX_ATTEMPTS = 5;
 export const CONNECTION_TIMEOUT_MS = 5_000;
 
 export function createDynamoDBClient(config: DynamoDBOutputConfig): DynamoDBClient {
-  const agent = { keepAlive: true, maxSockets: config.max_concurrent_requests };
   return new DynamoDBClient({
     region: config.region,
     ...(config.endpoint_url ? { endpoint: config.endpoint_url } : {}),
@@ -22,15 +23,12 @@ export function createDynamoDBClient(config: DynamoDBOutputConfig): DynamoDBClie
       : {}),
     retryMode: 'standard',
     maxAttempts: SDK_MAX_ATTEMPTS,
-    // One socket per permitted in-flight request; the SDK's default pool (50) would queue requests silently.
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: config.request_timeout_millis,
       // Without this the handler only logs a warning to the console when the timeout passes and
-      // keeps waiting: a request whose answer never comes would hold its slot, and its step, indefinitely.
+      // keeps waiting: a call whose answer never comes would hold up the connector indefinitely.
       throwOnRequestTimeout: true,
-      httpAgent: agent,
-      httpsAgent: agent,
     },
   });
 }

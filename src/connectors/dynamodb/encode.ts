@@ -307,7 +307,6 @@ function withColumnContext<T>(column: { name: string }, view: { name: string }, 
   }
 }
 
-
 function unreachable(what: string): never {
   throw new Error(`internal error: no encoder for ${what}`);
 }
