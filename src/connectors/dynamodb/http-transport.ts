@@ -55,56 +55,59 @@ export class HttpTransport implements Transport {
 
   send(outgoing: OutgoingRequest): Promise<HttpAnswer> {
     const { connectionTimeoutMs, requestTimeoutMs } = this.options;
-    // The closures below keep what they name until the answer comes: the host, not the request and its body.
+    // The closures below keep what they name until the answer comes: the host name, not the
+    // request and its body, which `outgoing` (named outside them only) holds.
     const { hostname } = outgoing;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const secure = outgoing.protocol === 'https:';
-      const request: ClientRequest = (secure ? httpsRequest : httpRequest)({
-        agent: secure ? this.httpsAgent : this.httpAgent,
-        host: hostOf(outgoing.hostname),
-        ...(outgoing.port === undefined ? {} : { port: outgoing.port }),
-        method: 'POST',
-        path: outgoing.path,
-        headers: outgoing.headers,
-      }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => { text += chunk; });
-        response.once('error', failWith);
-        response.once('end', () => {
-          settled = true;
-          clearTimeout(requestTimer);
-          resolve({ statusCode: response.statusCode ?? -1, headers: response.headers, body: text });
-        });
-      });
-      const requestTimer = setTimeout(() => {
-        fail(Object.assign(new Error(`the request did not complete within its ${requestTimeoutMs} ms timeout (request_timeout_millis)`),
-          { name: 'TimeoutError', code: 'ETIMEDOUT' }));
-      }, requestTimeoutMs);
-      request.once('socket', (socket) => {
-        if (!socket.connecting) return;
-        const connectionTimer = setTimeout(() => {
-          fail(Object.assign(new Error(`the socket did not connect to ${hostname} within ${connectionTimeoutMs} ms`), { name: 'TimeoutError' }));
-        }, connectionTimeoutMs);
-        socket.once('connect', () => clearTimeout(connectionTimer));
-        socket.once('close', () => clearTimeout(connectionTimer));
-      });
-      request.once('error', failWith);
-      request.end(outgoing.body);
-
-      function failWith(error: NodeJS.ErrnoException): void {
-        fail(TIMEOUT_ERROR_CODES.has(error.code ?? '') ? Object.assign(error, { name: 'TimeoutError' }) : error);
-      }
-      // Once the answer is complete its socket may already serve another request: it is left alone.
-      function fail(error: Error): void {
-        if (settled) return;
+    let resolve!: (answer: HttpAnswer) => void;
+    let reject!: (error: Error) => void;
+    const answer = new Promise<HttpAnswer>((onAnswer, onError) => { resolve = onAnswer; reject = onError; });
+    let settled = false;
+    const secure = outgoing.protocol === 'https:';
+    const request: ClientRequest = (secure ? httpsRequest : httpRequest)({
+      agent: secure ? this.httpsAgent : this.httpAgent,
+      host: hostOf(hostname),
+      ...(outgoing.port === undefined ? {} : { port: outgoing.port }),
+      method: 'POST',
+      path: outgoing.path,
+      headers: outgoing.headers,
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { text += chunk; });
+      response.once('error', failWith);
+      response.once('end', () => {
         settled = true;
         clearTimeout(requestTimer);
-        request.destroy();
-        reject(error);
-      }
+        resolve({ statusCode: response.statusCode ?? -1, headers: response.headers, body: text });
+      });
     });
+    const requestTimer = setTimeout(() => {
+      fail(Object.assign(new Error(`the request did not complete within its ${requestTimeoutMs} ms timeout (request_timeout_millis)`),
+        { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+    }, requestTimeoutMs);
+    request.once('socket', (socket) => {
+      if (!socket.connecting) return;
+      const connectionTimer = setTimeout(() => {
+        fail(Object.assign(new Error(`the socket did not connect to ${hostname} within ${connectionTimeoutMs} ms`), { name: 'TimeoutError' }));
+      }, connectionTimeoutMs);
+      socket.once('connect', () => clearTimeout(connectionTimer));
+      socket.once('close', () => clearTimeout(connectionTimer));
+    });
+    request.once('error', failWith);
+    request.end(outgoing.body);
+    return answer;
+
+    function failWith(error: NodeJS.ErrnoException): void {
+      fail(TIMEOUT_ERROR_CODES.has(error.code ?? '') ? Object.assign(error, { name: 'TimeoutError' }) : error);
+    }
+    // Once the answer is complete its socket may already serve another request: it is left alone.
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(requestTimer);
+      request.destroy();
+      reject(error);
+    }
   }
 
   /** Closes its sockets; for when no request is in flight any more. */
