@@ -66,6 +66,8 @@ export interface RowEncoder {
    * a key): what tells partition keys apart, as hot keys count them.
    */
   partitionIdentity(attributes: Item): string;
+  /** The DynamoDB type of the partition key, which its identity does not carry: for showing it. */
+  readonly partitionKeyType: KeyAttributeType;
   /** The row's raw index values as JSON text for messages, e.g. {"id":1,"sort":"a"} (bigint and bytes made printable). */
   describeKey(row: Row): string;
 }
@@ -157,6 +159,7 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
       return { name, attributeType, read: ownPropertyReader(name), ...codec };
     });
   const [onlyKeyPart] = keyParts.length === 1 ? keyParts : [];
+  // The index column whose role is HASH; before the table's roles are known, the first.
   const partitionPart = keyParts.find((part) => keyRoles?.[part.name] === 'HASH') ?? keyParts[0]!;
 
   function describeKey(row: Row): string {
@@ -234,6 +237,7 @@ export function compileRowEncoder(options: RowEncoderOptions): RowEncoder {
       }
     },
     partitionIdentity: (attributes) => partitionPart.attributeIdentity(attributes[partitionPart.name]),
+    partitionKeyType: partitionPart.attributeType,
     describeKey,
   };
 }

@@ -7,7 +7,6 @@
 import { WindowedSpaceSaving, type WindowTop } from '../../util/space-saving.js';
 import type { OutputHotKeys } from '../outputs/output.js';
 import { renderIdentityPart, type KeyAttributeType } from './key-identity.js';
-import type { KeyRoles } from './key-schema.js';
 
 /** Counters per sketch: keys of more than 1/256 of a window's writes are sure to be counted. */
 const HOT_KEY_COUNTERS = 256;
@@ -38,11 +37,6 @@ export interface HotKeysSnapshot {
 }
 
 export const EMPTY_HOT_KEYS: HotKeysSnapshot = { windowSeconds: 0, writesTotal: 0, throttledTotal: 0, writes: [], throttled: [] };
-
-/** The DynamoDB type of the partition key (the key column whose role is HASH), which its identity does not carry: for showing it. */
-export function partitionKeyType(keyColumns: readonly { name: string; attributeType: KeyAttributeType }[], keyRoles: KeyRoles): KeyAttributeType {
-  return (keyColumns.find((c) => keyRoles[c.name] === 'HASH') ?? keyColumns[0])?.attributeType ?? 'S';
-}
 
 /** Counts one worker's writes and throttled items by partition key. */
 export class HotKeyTracker {

@@ -15,8 +15,7 @@ import { openDeadLetterFile } from './dead-letters.js';
 import type { OutputCapacity, OutputHotKeys } from '../outputs/output.js';
 import { estimateCapacity, type TableBilling } from './capacity-cost.js';
 import { compileRowEncoder, parseEncoderTypes, type EncoderView, type RowEncoder } from './encode.js';
-import { HotKeyWarnings, hotKeysStatus, keyText, mergeHotKeys, partitionKeyType, type HotKeysSnapshot } from './hot-keys.js';
-import type { KeyAttributeType } from './key-identity.js';
+import { HotKeyWarnings, hotKeysStatus, keyText, mergeHotKeys, type HotKeysSnapshot } from './hot-keys.js';
 import { checkTableKeySchema, type KeyRoles } from './key-schema.js';
 import { ConnectorMetrics, type MetricsSnapshot } from './metrics.js';
 import { buildPartition, type PartitionSetup } from './partition.js';
@@ -183,7 +182,6 @@ class Output implements DynamoDBOutput {
   private readonly openedAt = performance.now();
   private closedAt: number | undefined;
   private readonly hotKeyWarnings = new HotKeyWarnings();
-  private readonly partitionKeyType: KeyAttributeType;
   private hotKeysCheckedAt = Number.NEGATIVE_INFINITY;
   /** A step can take minutes on a throttled table: the warning must not wait for its end. */
   private readonly hotKeyTimer = setInterval(() => this.warnOfHotKeys(), HOT_KEY_CHECK_INTERVAL_MS).unref();
@@ -200,7 +198,6 @@ class Output implements DynamoDBOutput {
     interceptWrites: DynamoDBOutputOptions['interceptWrites'],
   ) {
     this.settings = redactConfig(config);
-    this.partitionKeyType = partitionKeyType(keyEncoder.keyColumns, setup.keyRoles);
     meters.shift('provisioned_wcu', billing.provisionedWcu ?? 0);
     if (config.threads === 1) {
       const { writer, close } = buildPartition(setup, meters, interceptWrites ? { wrapApi: interceptWrites } : {});
@@ -253,7 +250,7 @@ class Output implements DynamoDBOutput {
   }
 
   hotKeys(): OutputHotKeys {
-    return hotKeysStatus(this.hotKeySnapshot(), this.partitionKeyType);
+    return hotKeysStatus(this.hotKeySnapshot(), this.keyEncoder.partitionKeyType);
   }
 
   close(): Promise<void> {
@@ -278,7 +275,7 @@ class Output implements DynamoDBOutput {
     this.hotKeysCheckedAt = now;
     const snapshot = this.hotKeySnapshot();
     for (const warning of this.hotKeyWarnings.check(snapshot, now)) {
-      const key = keyText(warning.identity, this.partitionKeyType);
+      const key = keyText(warning.identity, this.keyEncoder.partitionKeyType);
       const percent = Math.round(warning.share * 100);
       this.logger.warn({
         table: this.config.table, key, share: warning.share, writes: warning.writes, window_writes: warning.writesTotal,
