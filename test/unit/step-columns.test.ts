@@ -2,6 +2,7 @@
 // turned back into the same updates on the other side, structured clone included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { serialize } from 'node:v8';
 import { fromStepColumns, toStepColumns } from '../../src/connectors/dynamodb/step-columns.js';
 import type { Update } from '../../src/schema.js';
 
@@ -28,4 +29,14 @@ test('columns named like Object.prototype members are own properties on both sid
   assert.equal(first!.row['__proto__'], 5);
   assert.equal(Object.getPrototypeOf(first!.row), Object.prototype);
   assert.ok(!Object.hasOwn(second!.row, 'constructor'), 'a missing column stays missing');
+});
+
+test('each column crosses as a dense array, not as the index/value pairs of a sparse one', () => {
+  const updates: Update[] = Array.from({ length: 1000 }, (_, i) => ({ row: { id: i, name: i % 2 === 0 ? `n${i}` : undefined }, weight: 1 }));
+  for (const column of toStepColumns(updates, ['id', 'name']).values) {
+    // v8.serialize writes a version header (0xFF, version), then the value's tag: 'A' for a dense array, 'a' for a sparse one.
+    const bytes = serialize(column);
+    assert.equal(bytes[0], 0xff);
+    assert.equal(String.fromCharCode(bytes[2]!), 'A');
+  }
 });

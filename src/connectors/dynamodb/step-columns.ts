@@ -19,8 +19,10 @@ export interface StepColumns {
 export function toStepColumns(updates: readonly Update[], names: readonly string[]): StepColumns {
   const values = names.map((name) => {
     const read = ownPropertyReader(name);
-    const column = new Array<unknown>(updates.length);
-    for (let i = 0; i < updates.length; i += 1) column[i] = read(updates[i]!.row);
+    // Grown by push, not preallocated: a preallocated array is "holey" to V8, and structured
+    // cloning writes a holey array as index/value pairs, which take longer to write and to read.
+    const column: unknown[] = [];
+    for (let i = 0; i < updates.length; i += 1) column.push(read(updates[i]!.row));
     return column;
   });
   const weights = new Float64Array(updates.length);
