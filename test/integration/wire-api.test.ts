@@ -1,10 +1,14 @@
 // The connector's own JSON-protocol path for BatchWriteItem and TransactWriteItems, checked against
 // DynamoDB Local (what it writes, how errors look), the simulator (throttling, retried 5xx), a
-// recording transport (endpoint, signature) and servers that misbehave (clock skew, no answer, no listener).
+// recording transport (endpoint, signature) and servers that misbehave (clock skew, no answer, no
+// connection, no listener).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { HttpTransport, type OutgoingRequest } from '../../src/connectors/dynamodb/http-transport.js';
 import { wireApiOf } from '../../src/connectors/dynamodb/wire-api.js';
@@ -202,6 +206,36 @@ test('sockets are kept alive between calls; an answer that does not come in time
     client.destroy();
     server.closeAllConnections();
     server.close();
+  }
+});
+
+test('a socket that cannot connect is a TimeoutError after connectionTimeoutMs, retried', async (t) => {
+  // A listener whose process has stopped accepting: once its accept queue (backlog 1) is full, the
+  // kernel drops further connection attempts, which then stay "connecting" until the client gives up.
+  const listener = spawn(process.execPath, ['-e', `
+    const server = require('node:net').createServer();
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      process.stdout.write(server.address().port + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
+    });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => listener.kill('SIGKILL'));
+  const [line] = await once(createInterface({ input: listener.stdout! }), 'line') as [string];
+  const port = Number(line);
+  const fillers = Array.from({ length: 3 }, () => connect(port, '127.0.0.1').on('error', () => {}));
+  t.after(() => { for (const socket of fillers) socket.destroy(); });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const client = clientFor(`http://127.0.0.1:${port}`, 2);
+  const hasty = new HttpTransport({ maxSockets: 4, connectionTimeoutMs: 300, requestTimeoutMs: 30_000 });
+  try {
+    const started = performance.now();
+    const error = await errorOf(wireApiOf(client, { binaryValues: false, transport: hasty }).transactWrite({ TransactItems: [] }));
+    assert.equal(error['name'], 'TimeoutError');
+    assert.match(String(error['message']), /did not connect to 127\.0\.0\.1 within 300 ms/);
+    assert.equal((error['$metadata'] as { attempts: number }).attempts, 2, 'the retry strategy took it for transient');
+    assert.ok(performance.now() - started < 10_000, 'given up on long before the request timeout');
+  } finally {
+    hasty.destroy();
+    client.destroy();
   }
 });
 
