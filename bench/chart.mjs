@@ -26,8 +26,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 /** A case's name, from its fields in bench/results/latest.json. */
 export function caseLabel(r) {
   const parts = [r.tool];
-  if (r.tool === 'dynaview') parts.push(`t${r.threads} c${r.max_concurrent_requests}`);
-  if (r.tool === 'raw-signed') parts.push(`c${r.max_concurrent_requests}`);
+  if (r.tool === 'dynaview' || r.tool === 'raw-signed') parts.push(`t${r.threads} c${r.max_concurrent_requests}`);
   parts.push(r.write_mode === 'transactional' ? 'txn' : 'batch', `${fmt(r.step_rows)}-row steps`);
   if (r.pipelined_steps) parts.push('pipelined');
   if (r.capacity_wcu === UNLIMITED_WCU) parts.push('(capacity to spare)');
@@ -59,7 +58,7 @@ export function drawChart(cases, { title = 'dynaview bench: share of the table\'
 
   const cpuX = (us) => Math.round((BAR_LEFT + (Math.min(us, CPU_SCALE_MAX) / CPU_SCALE_MAX) * BAR_WIDTH) * 10) / 10;
   const cpuBottom = cpuTop + cpu.length * ROW_HEIGHT;
-  out.push(`<text x="16" y="${cpuTop - 22}" fill="#555">With capacity to spare: CPU microseconds per item written (one core = 1,000,000 µs/s); ratio to raw-signed, the wire's floor, in the same write mode</text>`);
+  out.push(`<text x="16" y="${cpuTop - 22}" fill="#555">With capacity to spare: CPU microseconds per item written (one core = 1,000,000 µs/s); ratio to raw-signed, the wire's floor, with the same write mode and threads</text>`);
   for (const us of [0, 5, 10, 15, 20, 25, 30]) {
     out.push(`<line x1="${cpuX(us)}" y1="${cpuTop - 6}" x2="${cpuX(us)}" y2="${cpuBottom}" stroke="#ddd" stroke-width="1"/>`);
     out.push(`<text x="${cpuX(us)}" y="${cpuBottom + 16}" text-anchor="middle" fill="#555">${us} µs</text>`);

@@ -4,9 +4,12 @@
 // (UnprocessedItems, throttled transactions) after an exponential backoff with jitter. No
 // credential chain, no clock-skew correction, no metrics, no size checks, no key ordering: what
 // dynaview does beyond this is what its CPU per item is compared against.
+// With `threads` > 1 it writes as dynaview's `threads` do: each worker thread gets the rows of its
+// share of the partition keys, as arrays of column values, and keeps its own `maxInFlight` requests.
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const BATCH_ITEMS = 25;
 const TRANSACTION_ITEMS = 100;
@@ -62,10 +65,14 @@ function item(row) {
 }
 
 /**
- * A writer with `writeStep(rows)` (at most `maxInFlight` requests at once), `resent()` and
- * `close()`, like the other tools of bench/run.mjs.
+ * A writer with `writeStep(rows)` (at most `maxInFlight` requests at once per thread), `resent()`
+ * and `close()`, like the other tools of bench/run.mjs.
  */
-export function openRawSigned({ endpoint, region, credentials, table, writeMode, maxInFlight }) {
+export function openRawSigned({ threads = 1, ...options }) {
+  return threads === 1 ? openWriter(options) : openThreads(threads, options);
+}
+
+function openWriter({ endpoint, region, credentials, table, writeMode, maxInFlight }) {
   const url = new URL(endpoint);
   const host = url.host;
   const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
@@ -132,4 +139,45 @@ export function openRawSigned({ endpoint, region, credentials, table, writeMode,
     resent: () => resent,
     close: async () => agent.destroy(),
   };
+}
+
+/** `threads` workers, each a writer of its own; a row goes to the worker its partition key picks. */
+function openThreads(threads, options) {
+  const workers = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { rawSignedThread: options } }));
+  const resentBy = new Array(threads).fill(0);
+  const ask = (worker, message) => new Promise((resolve, reject) => {
+    const onError = (error) => reject(error);
+    worker.once('error', onError);
+    worker.once('message', (answer) => {
+      worker.off('error', onError);
+      resolve(answer);
+    });
+    worker.postMessage(message);
+  });
+  return {
+    stepsInFlight: 1,
+    async writeStep(rows) {
+      const shares = workers.map(() => ({ ids: [], sorts: [], payloads: [] }));
+      for (const row of rows) {
+        const share = shares[row.id % threads];
+        share.ids.push(row.id);
+        share.sorts.push(row.sort);
+        share.payloads.push(row.payload);
+      }
+      const answers = await Promise.all(workers.map((worker, t) => ask(worker, shares[t])));
+      answers.forEach(({ resent }, t) => { resentBy[t] = resent; });
+    },
+    resent: () => resentBy.reduce((sum, n) => sum + n, 0),
+    close: () => Promise.all(workers.map((worker) => worker.terminate())),
+  };
+}
+
+if (!isMainThread && workerData?.rawSignedThread !== undefined) {
+  const writer = openWriter(workerData.rawSignedThread);
+  parentPort.on('message', async ({ ids, sorts, payloads }) => {
+    const rows = new Array(ids.length);
+    for (let i = 0; i < ids.length; i += 1) rows[i] = { id: ids[i], sort: sorts[i], payload: payloads[i] };
+    await writer.writeStep(rows);
+    parentPort.postMessage({ resent: writer.resent() });
+  });
 }
