@@ -13,6 +13,7 @@ import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/cl
 import { HttpTransport, type OutgoingRequest } from '../../src/connectors/dynamodb/http-transport.js';
 import { wireApiOf } from '../../src/connectors/dynamodb/wire-api.js';
 import { startSimulator } from '../../src/sim/server.js';
+import { sleep } from '../../src/util/sleep.js';
 import { createTable, useDynamoDB } from '../support/dynamodb.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 
@@ -223,7 +224,7 @@ test('a socket that cannot connect is a TimeoutError after connectionTimeoutMs, 
   const port = Number(line);
   const fillers = Array.from({ length: 3 }, () => connect(port, '127.0.0.1').on('error', () => {}));
   t.after(() => { for (const socket of fillers) socket.destroy(); });
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200);
   const client = clientFor(`http://127.0.0.1:${port}`, 2);
   const hasty = new HttpTransport({ maxSockets: 4, connectionTimeoutMs: 300, requestTimeoutMs: 30_000 });
   try {
